@@ -1,0 +1,53 @@
+"""The one door nodes use to reach a language model: "answer at this tier", nothing more.
+
+Nodes never build clients. The gateway resolves a tier to a chain of models (the tier's model,
+then the tiers below), streams tokens through `on_token`, and returns what happened. Provider
+failures never escape as exceptions: a result with `model=None` means every model failed and the
+caller answers from retrieval alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from langchain_core.messages import BaseMessage
+
+from community_bot.types import Tier
+
+TokenSink = Callable[[str], None]
+
+
+@dataclass
+class GenerationResult:
+    """What one generation produced and cost."""
+
+    text: str
+    model: str | None  # None: no model could answer
+    tier: Tier | None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    ttft_ms: float | None = None
+    latency_ms: float = 0.0
+    cost_usd: float = 0.0
+    attempts: list[str] = field(default_factory=list)  # "model: reason" per failed attempt
+    cut: bool = False  # the stream broke after tokens were sent
+
+
+class ModelGateway(Protocol):
+    """What the graph needs from the model layer."""
+
+    def model_for(self, tier: Tier) -> str:
+        """Name of the model a tier resolves to right now (pins and budget applied)."""
+        ...
+
+    def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
+        """The tier actually used and, when it differs, why (pin, budget, provider down)."""
+        ...
+
+    async def generate(
+        self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
+    ) -> GenerationResult:
+        """Answer with the tier's chain of models; never raises for provider failures."""
+        ...

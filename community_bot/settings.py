@@ -1,0 +1,294 @@
+"""All configuration in one typed object, read from the environment and `.env`.
+
+Field names keep the old bot's variable names (DISCORD_BOT_TOKEN, BACKEND_MODE, NOVA_MODEL_ID, …) so
+existing deployments keep working; every field carries a description that `--help` and
+`.env.example` reuse. Validation happens once, at start-up, and every error names its variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from community_bot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DISCORD_MESSAGE_LIMIT = 2000
+
+BackendMode = Literal["auto", "nova", "ollama", "retrieval"]
+Tier = Literal["small", "medium", "large"]
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+def _parse_mapping(value: Any) -> Any:
+    """Accept `key=value,key2=value2` (or `key:value`) as well as a real mapping."""
+    if isinstance(value, str):
+        pairs: dict[str, str] = {}
+        for item in value.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            sep = "=" if "=" in item else ":"
+            key, found, val = item.partition(sep)
+            if not found or not key.strip() or not val.strip():
+                raise ValueError(f"expected KEY=VALUE pairs separated by commas, got {item!r}")
+            pairs[key.strip()] = val.strip()
+        return pairs
+    return value
+
+
+CsvInts = Annotated[list[int], NoDecode]
+CsvStrs = Annotated[list[str], NoDecode]
+Mapping = Annotated[dict[str, str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every setting of community-bot; the environment variable is the field name in capitals."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    # --- Discord -------------------------------------------------------------------------
+    discord_bot_token: SecretStr | None = Field(
+        default=None, description="Bot token from the Discord developer portal (secret)."
+    )
+    discord_channel_id: int | None = Field(
+        default=None, description="The one channel the bot answers in (old variable)."
+    )
+    discord_channel_ids: CsvInts = Field(
+        default_factory=list, description="Comma-separated channel ids the bot answers in."
+    )
+    discord_forum_channel_ids: CsvInts = Field(
+        default_factory=list, description="Forum channels whose every new post gets an answer."
+    )
+    discord_channel_profiles: Mapping = Field(
+        default_factory=dict,
+        description="Per-channel prompt profiles, e.g. `1234=support,5678=dev`.",
+    )
+    discord_allow_dms: bool = Field(default=False, description="Answer direct messages.")
+    discord_thread_mode: bool = Field(
+        default=False, description="Answer each new question in its own Discord thread."
+    )
+    discord_debounce_seconds: float = Field(
+        default=0.0, ge=0, le=30, description="Merge a burst from one person into one turn."
+    )
+    discord_max_input_chars: int = Field(
+        default=4000, ge=1, description="Longer messages get a polite refusal."
+    )
+    discord_edit_interval_seconds: float = Field(
+        default=1.0, ge=0.2, description="Minimum time between edits of one streamed message."
+    )
+    discord_sharded: bool = Field(default=False, description="Use discord.py's AutoShardedClient.")
+    discord_admin_role_ids: CsvInts = Field(
+        default_factory=list, description="Roles that may run admin commands besides Manage Messages."
+    )
+    rate_limit_per_minute: float = Field(
+        default=6.0, gt=0, description="Sustained messages per user per minute."
+    )
+    rate_limit_burst: int = Field(default=3, ge=1, description="Messages a user may send at once.")
+
+    # --- Models --------------------------------------------------------------------------
+    backend_mode: BackendMode = Field(
+        default="auto",
+        description="`auto` routes per turn; `nova` pins NOVA_MODEL_ID; `ollama` pins OLLAMA_MODEL;"
+        " `retrieval` answers from the knowledge base alone.",
+    )
+    aws_region: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"),
+        description="AWS region for Bedrock (standard AWS chain when unset).",
+    )
+    nova_model_id: str = Field(
+        default="amazon.nova-pro-v1:0",
+        description="Bedrock model id or inference profile used when BACKEND_MODE=nova.",
+    )
+    nova_temperature: float = Field(default=0.7, ge=0, le=1, description="Sampling temperature.")
+    nova_max_tokens: int = Field(default=4096, ge=1, le=10000, description="Max output tokens.")
+    nova_top_p: float = Field(default=0.9, gt=0, le=1, description="Nucleus sampling.")
+    ollama_base_url: str = Field(
+        default="http://localhost:11434", description="Ollama server address."
+    )
+    ollama_model: str | None = Field(default=None, description="Ollama model, e.g. `llama3.2:3b`.")
+    model_small: str = Field(
+        default="ollama", description="Model for the small tier: `ollama`, or a Bedrock model id."
+    )
+    model_medium: str = Field(
+        default="amazon.nova-lite-v1:0", description="Model for the medium tier."
+    )
+    model_large: str = Field(default="amazon.nova-pro-v1:0", description="Model for the large tier.")
+    model_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Read timeout of one model call."
+    )
+    model_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
+    )
+    daily_budget_usd: float | None = Field(
+        default=None, gt=0, description="Past this spend per UTC day, route one tier down."
+    )
+
+    # --- Knowledge -----------------------------------------------------------------------
+    knowledge_base_id: CsvStrs = Field(
+        default_factory=list, description="Amazon Bedrock Knowledge Base id(s), comma-separated."
+    )
+    kb_number_of_results: int = Field(
+        default=5, ge=1, le=100, description="Passages retrieved per source."
+    )
+    kb_metadata_filter: str | None = Field(
+        default=None, description="Bedrock KB metadata filter as JSON (RetrievalFilter)."
+    )
+    local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
+    local_kb_paths: CsvStrs = Field(
+        default_factory=lambda: [str(PROJECT_ROOT / "knowledge")],
+        description="Comma-separated folders of Markdown/rst/text/HTML for the local index.",
+    )
+    kb_min_score: float | None = Field(
+        default=None, description="Relevance threshold below which a search counts as a miss."
+    )
+
+    # --- Memory and prompts --------------------------------------------------------------
+    data_dir: Path = Field(
+        default=Path(".community-bot"),
+        description="Where memory, the local index and turn records live.",
+    )
+    checkpoint_url: str | None = Field(
+        default=None,
+        description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
+    )
+    memory_max_messages: int = Field(
+        default=50, ge=2, description="Most history messages sent to the model per turn."
+    )
+    memory_max_tokens: int = Field(
+        default=6000, ge=200, description="Token budget for history in the prompt."
+    )
+    system_prompt: str | None = Field(
+        default=None, description="Inline system prompt; overrides the profile's."
+    )
+    prompt_profile: str = Field(default="default", description="Prompt profile folder name.")
+    prompt_root: Path = Field(
+        default=PROJECT_ROOT / "prompts", description="Folder holding prompt profiles."
+    )
+    prompt_user_role: str = Field(
+        default="user", description="Role the profile's user primer is sent as (user|system)."
+    )
+    max_response_chars: int = Field(
+        default=1800, ge=100, le=DISCORD_MESSAGE_LIMIT, description="Longest chunk of one reply."
+    )
+
+    # --- Source agents -------------------------------------------------------------------
+    source_agents_enabled: bool = Field(default=False, description="Run source agents.")
+    source_agents_config: Path = Field(
+        default=Path("agents/sources/config.yaml"), description="YAML file declaring the agents."
+    )
+    source_agents_s3_bucket: str | None = Field(
+        default=None, description="Bucket behind the Bedrock KB's data source."
+    )
+    source_agents_s3_region: str = Field(default="us-east-1", description="Region of that bucket.")
+    source_agents_data_source_id: str | None = Field(
+        default=None, description="Bedrock KB data source to start an ingestion job for."
+    )
+    source_agents_run_on_startup: bool = Field(default=False, description="Sync when the bot starts.")
+    source_agents_interval: int = Field(
+        default=3600, ge=60, description="Seconds between syncs of agents without a cron schedule."
+    )
+
+    # --- Observability -------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Log verbosity."
+    )
+    log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("backend_mode", mode="before")
+    @classmethod
+    def _normalise_backend_mode(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            # The old bot's AgentCore mode ran Bedrock with Ollama beside it: routing covers both.
+            return "auto" if value == "agentcore" else value
+        return value
+
+    @field_validator(
+        "discord_channel_ids", "discord_forum_channel_ids", "discord_admin_role_ids",
+        "knowledge_base_id", "local_kb_paths", mode="before",
+    )
+    @classmethod
+    def _csv(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("discord_channel_profiles", mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        return _parse_mapping(value)
+
+    @field_validator("prompt_user_role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if value not in {"user", "system"}:
+            raise ValueError("must be `user` or `system`")
+        return value
+
+    @model_validator(mode="after")
+    def _pinned_backend_needs_its_model(self) -> Settings:
+        if self.backend_mode == "ollama" and not self.ollama_model:
+            raise ValueError("OLLAMA_MODEL is required when BACKEND_MODE=ollama")
+        return self
+
+    @property
+    def answer_channel_ids(self) -> frozenset[int]:
+        """Channels answered without a mention: the old single id plus the list."""
+        ids = set(self.discord_channel_ids)
+        if self.discord_channel_id is not None:
+            ids.add(self.discord_channel_id)
+        return frozenset(ids)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return Path(self.checkpoint_url) if self.checkpoint_url else self.data_dir / "memory.sqlite"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate settings, turning pydantic's report into one error per variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError.from_validation(exc) from None
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(VARIABLE, default, description) for `--help` and `.env.example`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, list | dict):
+            default = ",".join(map(str, default)) if isinstance(default, list) else ""
+        rows.append((name.upper(), "" if default is None else str(default), field.description or ""))
+    return rows
