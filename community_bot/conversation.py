@@ -1,15 +1,32 @@
 """The conversation as the outside world sees it: send a turn into a thread, stream the reply.
 
 Runtimes (terminal chat, Discord) only use this facade. It knows nothing about Discord; Discord
-knows nothing about models or the knowledge base.
+knows nothing about models or the knowledge base. One checkpointed graph thread per channel.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 
 from community_bot.types import Citation, RetrievalOutcome, RouteDecision, TurnRecord
+from graph.context import Context
+from nodes.history import AUTHOR_ID, AUTHOR_NAME
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+
+    from community_bot.services import Services
+    from graph.builder import Graph
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,8 @@ class FinalReply:
     turn: TurnRecord | None = None
     retrieval: RetrievalOutcome | None = None
     run_id: str | None = None
+    thread_id: str = ""
+    elapsed_ms: float = 0.0
 
     @property
     def text(self) -> str:
@@ -44,21 +63,68 @@ class FinalReply:
 
 
 TurnEvent = TokenEvent | FinalReply
-
-
-class ConversationNotReady(RuntimeError):
-    """Placeholder until the graph-backed implementation lands."""
+TurnListener = Callable[[FinalReply, str, Author], None]
 
 
 class Conversation:
     """Runs turns of the conversation graph; one checkpointed thread per channel."""
 
+    def __init__(
+        self,
+        graph: Graph,
+        services: Services,
+        checkpointer: BaseCheckpointSaver[Any] | None = None,
+        on_turn: TurnListener | None = None,
+    ) -> None:
+        self._graph = graph
+        self._services = services
+        self._checkpointer = checkpointer
+        self._on_turn = on_turn
+
     async def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
     ) -> AsyncIterator[TurnEvent]:
-        """Yield TokenEvents as the answer is generated, then exactly one FinalReply."""
-        raise ConversationNotReady
-        yield  # pragma: no cover
+        """Yield TokenEvents as the answer is generated, then exactly one FinalReply.
+
+        The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
+        running summary) finishes before this generator ends, so the next turn sees it.
+        """
+        run_id = uuid.uuid4()
+        started = time.perf_counter()
+        config: RunnableConfig = {
+            "configurable": {"thread_id": thread_id},
+            "run_id": run_id,
+            "run_name": "community-bot turn",
+            "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
+        }
+        human = HumanMessage(
+            content=text, additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name}
+        )
+        context = Context(channel=thread_id, profile=profile, services=self._services)
+        collected: dict[str, Any] = {}
+        async for mode, chunk in self._graph.astream(
+            {"messages": [human]}, config, context=context, stream_mode=["custom", "updates"]
+        ):
+            if mode == "custom":
+                if token := chunk.get("token"):
+                    yield TokenEvent(token)
+                continue
+            for node, update in chunk.items():
+                collected.update(update or {})
+                if node == "split_reply":
+                    final = FinalReply(
+                        chunks=collected["reply_chunks"],
+                        citations=collected.get("citations", []),
+                        route=collected.get("route"),
+                        turn=collected.get("turn"),
+                        retrieval=collected.get("retrieval"),
+                        run_id=str(run_id),
+                        thread_id=thread_id,
+                        elapsed_ms=(time.perf_counter() - started) * 1000,
+                    )
+                    if self._on_turn is not None:
+                        self._on_turn(final, thread_id, author)
+                    yield final
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -68,9 +134,16 @@ class Conversation:
         async for event in self.stream_turn(thread_id, text, author, profile):
             if isinstance(event, FinalReply):
                 final = event
-        assert final is not None
+        if final is None:  # the graph always ends in split_reply; this guards refactors
+            raise RuntimeError("the conversation graph ended without a reply")
         return final
 
     async def reset(self, thread_id: str) -> None:
-        """Forget a thread's conversation."""
-        raise ConversationNotReady
+        """Forget a thread's conversation (its checkpoints), e.g. for `/reset`."""
+        if self._checkpointer is not None:
+            await self._checkpointer.adelete_thread(thread_id)
+
+    async def history(self, thread_id: str) -> list[Any]:
+        """All messages of a thread, oldest first (the checkpoint keeps every one)."""
+        snapshot = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
+        return list(snapshot.values.get("messages", []))

@@ -108,6 +108,15 @@ class Settings(BaseSettings):
         default=6.0, gt=0, description="Sustained messages per user per minute."
     )
     rate_limit_burst: int = Field(default=3, ge=1, description="Messages a user may send at once.")
+    discord_shutdown_grace_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        le=300,
+        description="On SIGINT/SIGTERM, how long in-flight answers may finish before cancellation.",
+    )
+    discord_sync_commands: bool = Field(
+        default=True, description="Sync the slash commands (/ask, /reset, /status) at start-up."
+    )
 
     # --- Models --------------------------------------------------------------------------
     backend_mode: BackendMode = Field(
@@ -146,6 +155,11 @@ class Settings(BaseSettings):
     )
     daily_budget_usd: float | None = Field(
         default=None, gt=0, description="Past this spend per UTC day, route one tier down."
+    )
+    model_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="Price overrides in USD per 1M input/output tokens, as JSON:"
+        ' `{"amazon.nova-pro-v1:0": [0.8, 3.2]}` (Nova defaults built in; Ollama is free).',
     )
 
     # --- Knowledge -----------------------------------------------------------------------
@@ -292,3 +306,33 @@ def describe_settings() -> list[tuple[str, str, str]]:
             default = ",".join(map(str, default)) if isinstance(default, list) else ""
         rows.append((name.upper(), "" if default is None else str(default), field.description or ""))
     return rows
+
+
+SECTION_STARTS = {
+    "discord_bot_token": "Discord",
+    "backend_mode": "Models (Amazon Bedrock Nova, Ollama) and routing",
+    "knowledge_base_id": "Knowledge base",
+    "data_dir": "Memory and prompts",
+    "source_agents_enabled": "Source agents (keep the knowledge base current)",
+    "log_level": "Observability",
+}
+
+
+def render_env_example() -> str:
+    """The commented `.env.example`, generated from the field descriptions so it never drifts."""
+    lines = [
+        "# community-bot configuration. Copy to .env and uncomment what you need.",
+        "# With nothing set, the bot answers from the bundled sample knowledge base.",
+    ]
+    rows = {name.upper(): (default, text) for name, default, text in describe_settings()}
+    for name in Settings.model_fields:
+        if name in SECTION_STARTS:
+            lines += ["", f"# --- {SECTION_STARTS[name]} ---"]
+        default, text = rows[name.upper()]
+        if name == "local_kb_paths":
+            default = "knowledge"
+        elif name == "prompt_root":
+            default = "prompts"
+        lines.append(f"# {text}")
+        lines.append(f"# {name.upper()}={default}")
+    return "\n".join(lines) + "\n"

@@ -58,3 +58,6 @@ class Citation(TypedDict):
     number: int
     title: str
     source: str
+
+
+RETRIEVAL_ONLY = "retrieval-only"  # the "model" of an answer quoted from the docs alone

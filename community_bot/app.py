@@ -1,0 +1,165 @@
+"""Everything a runtime needs, opened and closed together: settings, services, the conversation.
+
+`open_app` is the one place that opens the checkpointer (SQLite on disk, so restarts lose
+nothing), syncs the local knowledge base, probes the model providers and wires the graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langsmith import utils as langsmith_utils
+
+from community_bot.conversation import Author, Conversation, FinalReply, TurnListener
+from community_bot.ledger import Ledger
+from community_bot.services import Services, build_services
+from community_bot.settings import Settings
+from community_bot.types import TIERS
+from graph.builder import build_graph
+from prompts.loader import instruction
+
+log = logging.getLogger(__name__)
+TITLE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One tier as `/status` shows it."""
+
+    tier: str
+    model: str
+    available: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What `/status` prints."""
+
+    models: list[ModelStatus]
+    knowledge_sources: list[str]
+    started_at: datetime
+    cost_today_usd: float
+    turns_today: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def uptime_seconds(self) -> float:
+        return (datetime.now(UTC) - self.started_at).total_seconds()
+
+
+class App:
+    """The opened application; build it with `open_app`."""
+
+    def __init__(
+        self, settings: Settings, services: Services, conversation: Conversation, ledger: Ledger
+    ) -> None:
+        self.settings = settings
+        self.services = services
+        self.conversation = conversation
+        self.ledger = ledger
+        self.started_at = datetime.now(UTC)
+
+    async def status(self) -> StatusReport:
+        """Models per tier with availability, knowledge sources, uptime and today's spend."""
+        models = self.services.models
+        rows = []
+        for tier in TIERS:
+            used, why = models.effective_tier(tier)
+            rows.append(
+                ModelStatus(tier, models.model_for(tier), available=why is None, note=why or "")
+            )
+        describe = getattr(self.services.knowledge, "describe_sources", None)
+        sources = list(describe()) if callable(describe) else []
+        turns, cost = self.ledger.today()
+        return StatusReport(rows, sources, self.started_at, cost, turns)
+
+    async def record_feedback(
+        self, *, thread_id: str, run_id: str | None, user_id: str, score: int
+    ) -> None:
+        """Store a 👍 (+1) / 👎 (-1) against a turn; LangSmith feedback too when tracing is on."""
+        if run_id is None:
+            return
+        self.ledger.record_feedback(run_id, thread_id, user_id, score)
+        if langsmith_utils.tracing_is_enabled():
+            from langsmith import Client
+
+            try:
+                await asyncio.to_thread(
+                    Client().create_feedback, run_id, "user_score", score=score
+                )
+            except Exception:  # feedback is best effort; the local record already exists
+                log.warning("could not send feedback for run %s to LangSmith", run_id, exc_info=True)
+
+    async def short_title(self, question: str) -> str:
+        """A short thread title written by the small model, or the question's first words."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        fallback = " ".join(question.split()[:TITLE_WORDS]) or "Question"
+        prompt = [SystemMessage(content=instruction("title")), HumanMessage(content=question)]
+        result = await self.services.models.generate("small", prompt, lambda _t: None)
+        title = result.text.strip().strip("\"'").splitlines()[0] if result.text.strip() else ""
+        if result.model is None or result.cut or not title:
+            return fallback[:100]
+        return title[:100]
+
+
+def _ledger_listener(ledger: Ledger) -> TurnListener:
+    """Record every finished turn in the local ledger."""
+
+    def record(reply: FinalReply, thread_id: str, author: Author) -> None:
+            turn = reply.turn
+            if turn is None:
+                return
+                ledger.record_turn(
+                {
+                    "run_id": reply.run_id,
+                    "thread_id": thread_id,
+                    "author_id": author.id,
+                    "tier": turn["tier"],
+                    "model": turn["model"],
+                    "input_tokens": turn["input_tokens"],
+                    "output_tokens": turn["output_tokens"],
+                    "cost_usd": turn["cost_usd"],
+                    "ttft_ms": turn["ttft_ms"],
+                    "latency_ms": turn["latency_ms"],
+                    "elapsed_ms": reply.elapsed_ms,
+                    "outcome": turn["outcome"],
+                    "kb_hit": None if reply.retrieval is None else int(reply.retrieval["hit"]),
+                    "attempts": turn["attempts"],
+                    "route_reason": reply.route["reason"] if reply.route else None,
+                }
+            )
+
+    return record
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, services: Services | None = None) -> AsyncIterator[App]:
+    """Open the checkpointer, knowledge base and models; close them on exit."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async with AsyncExitStack() as stack:
+        services = services or build_services(settings)
+        prepare = getattr(services.knowledge, "prepare", None)
+        if callable(prepare):
+            await prepare()
+        probe = getattr(services.models, "probe", None)
+        if callable(probe):
+            await probe()
+        checkpointer = await stack.enter_async_context(
+            AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path))
+        )
+        ledger = Ledger(settings.data_dir / "turns.sqlite")
+        stack.callback(ledger.close)
+        aclose = getattr(services.knowledge, "aclose", None)
+        if callable(aclose):
+            stack.push_async_callback(aclose)
+        graph = build_graph(checkpointer)
+        conversation = Conversation(graph, services, checkpointer, _ledger_listener(ledger))
+        yield App(settings, services, conversation, ledger)

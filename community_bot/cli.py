@@ -1,0 +1,185 @@
+"""The `community-bot` command: terminal chat, one-shot ask, and the subcommands of each feature.
+
+Every subcommand's `--help` lists its options and the environment variables it reads; feature
+packages add their own subcommands through a `register(subparsers)` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.errors import CommunityBotError
+from community_bot.settings import Settings, describe_settings, load_settings
+
+FEATURE_COMMANDS = ("community_bot.routing.cli", "community_bot.kb.cli", "discord_bot.cli")
+TERMINAL_THREAD = "terminal"
+CONVERSATION_VARIABLES = (
+    "BACKEND_MODE", "AWS_REGION", "NOVA_", "MODEL_", "OLLAMA_", "DAILY_BUDGET_USD",
+    "KNOWLEDGE_BASE_ID", "KB_", "LOCAL_KB_", "DATA_DIR", "CHECKPOINT_URL", "MEMORY_",
+    "SYSTEM_PROMPT", "PROMPT_", "MAX_RESPONSE_CHARS", "LOG_", "LANGSMITH_",
+)
+
+
+def env_help(prefixes: Sequence[str]) -> str:
+    """An epilog listing the environment variables (with defaults) whose names start so."""
+    lines = ["environment variables (also read from .env):"]
+    for name, default, description in describe_settings():
+        if name.startswith(tuple(prefixes)):
+            shown = f" [default: {default}]" if default else ""
+            lines.append(f"  {name:<30} {description}{shown}")
+    if "LANGSMITH_" in prefixes:
+        lines.append(f"  {'LANGSMITH_TRACING':<30} `true` sends traces to LangSmith (off by default).")
+    return "\n".join(lines)
+
+
+def add_command(
+    subparsers: Any, name: str, summary: str, env_prefixes: Sequence[str] = CONVERSATION_VARIABLES
+) -> argparse.ArgumentParser:
+    """A subcommand whose help shows its environment variables; used by every feature."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=env_help(env_prefixes),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="community-bot",
+        description="A Discord community assistant that answers from your knowledge base. "
+        "Without any account it answers from the bundled sample docs.",
+        epilog="Run `community-bot COMMAND --help` for a command's options and variables.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    chat = add_command(
+        subparsers, "chat", "Chat in the terminal on the same graph the Discord bot uses."
+    )
+    chat.add_argument(
+        "--channel", default=TERMINAL_THREAD,
+        help="Conversation thread to continue (default: %(default)s; Discord channels are "
+        "`discord:<channel id>`).",
+    )
+    chat.add_argument("--profile", help="Prompt profile for this chat (default: PROMPT_PROFILE).")
+    chat.set_defaults(handler=_chat)
+
+    ask = add_command(subparsers, "ask", "Ask one question and print the answer.")
+    ask.add_argument("question", help="The question, in quotes.")
+    ask.add_argument(
+        "--channel", default=TERMINAL_THREAD,
+        help="Conversation thread the question belongs to (default: %(default)s).",
+    )
+    ask.add_argument("--profile", help="Prompt profile (default: PROMPT_PROFILE).")
+    ask.add_argument(
+        "--json", action="store_true",
+        help="Print the reply as JSON: chunks, citations, route, turn accounting, retrieval.",
+    )
+    ask.set_defaults(handler=_ask)
+
+    for module in FEATURE_COMMANDS:
+        importlib.import_module(module).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        result: int = args.handler(args, settings)
+        return result
+    except CommunityBotError as exc:
+        print(f"community-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    reply = asyncio.run(_one_turn(settings, args.channel, args.question, args.profile))
+    if args.json:
+        print(json.dumps(asdict(reply), indent=2, default=str))
+    else:
+        print(reply.text)
+        if reply.citations:
+            print(format_sources(reply))
+    return 0
+
+
+async def _one_turn(settings: Settings, channel: str, question: str, profile: str | None) -> FinalReply:
+    from community_bot.app import open_app
+
+    async with open_app(settings) as app:
+        return await app.conversation.ask(channel, question, _terminal_author(), profile)
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(_chat_loop(settings, args.channel, args.profile))
+    return 0
+
+
+async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> None:
+    from community_bot.app import open_app
+
+    author = _terminal_author()
+    async with open_app(settings) as app:
+        print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
+        while True:
+            try:
+                line = (await asyncio.to_thread(input, "\nyou> ")).strip()
+            except EOFError:
+                print()
+                return
+            if line in {"/quit", "/exit"}:
+                return
+            if line == "/reset":
+                await app.conversation.reset(channel)
+                print("(memory of this thread cleared)")
+                continue
+            if not line:
+                continue
+            print("bot> ", end="", flush=True)
+            async for event in app.conversation.stream_turn(channel, line, author, profile):
+                if isinstance(event, TokenEvent):
+                    print(event.text, end="", flush=True)
+                elif event.citations:
+                    print("\n" + format_sources(event), end="")
+            print()
+
+
+def format_sources(reply: FinalReply) -> str:
+    """Citations as a compact footer: `Sources: [1] Title (path) · [2] …`."""
+    return "Sources: " + " · ".join(
+        f"[{c['number']}] {c['title']} ({c['source']})" for c in reply.citations
+    )
+
+
+def _terminal_author() -> Author:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "you"
+    return Author(id=f"terminal:{name}", name=name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

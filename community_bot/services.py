@@ -1,0 +1,84 @@
+"""The long-lived collaborators the graph's nodes use, built from settings in one place."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from community_bot.models.gateway import ModelGateway
+from community_bot.settings import Settings
+from community_bot.types import Passage, RetrievalOutcome, Tier
+from prompts.loader import PromptProfile, load_profile
+
+
+class KnowledgeSearch(Protocol):
+    """What the retrieve node needs from the knowledge base."""
+
+    async def retrieve(
+        self, query: str, k: int | None = None
+    ) -> tuple[list[Passage], RetrievalOutcome]: ...
+
+
+class RouteChoiceLike(Protocol):
+    """The router's verdict as the route node reads it."""
+
+    @property
+    def tier(self) -> Tier: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+class Router(Protocol):
+    """Picks a tier for a message without calling a model."""
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        previous_tier: Tier | None = None,
+        previous_text: str | None = None,
+        kb_top_score: float | None = None,
+        kb_hit: bool | None = None,
+    ) -> RouteChoiceLike: ...
+
+
+class Services:
+    """Settings plus the knowledge base, the model gateway, the router and prompt profiles.
+
+    A plain class rather than a dataclass: it travels inside the graph's context, where pydantic
+    must treat it as an opaque object instead of validating its fields.
+    """
+
+    def __init__(
+        self, settings: Settings, knowledge: KnowledgeSearch, models: ModelGateway, router: Router
+    ) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+        self.models = models
+        self.router = router
+        self._profiles: dict[str, PromptProfile] = {}
+
+    def profile(self, name: str | None = None) -> PromptProfile:
+        """A prompt profile by name (default PROMPT_PROFILE), read once then cached."""
+        name = name or self.settings.prompt_profile
+        if name not in self._profiles:
+            self._profiles[name] = load_profile(
+                self.settings.prompt_root, name, self.settings.system_prompt
+            )
+        return self._profiles[name]
+
+
+def build_services(settings: Settings) -> Services:
+    """Real services from settings: local/Bedrock knowledge, Bedrock/Ollama models, the router."""
+    from community_bot.kb import Knowledge
+    from community_bot.models import build_gateway
+    from community_bot.routing import decide
+
+    services = Services(
+        settings=settings,
+        knowledge=Knowledge.from_settings(settings),
+        models=build_gateway(settings),
+        router=decide,
+    )
+    services.profile()  # a missing profile is a start-up error, not a failing first message
+    return services

@@ -1,0 +1,70 @@
+"""The whole conversation on one screen: nodes, edges, the routing conditions, the checkpointer.
+
+    assemble_prompt → retrieve → route ─┬─ generate ─┬─ split_reply ─┬─ summarize_memory → END
+                                        │            │               └─ END
+                                        └────────────┴─ answer_from_docs → split_reply
+
+`route` chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so
+does `generate` when every model of the fallback chain failed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Checkpointer
+
+from community_bot.types import RETRIEVAL_ONLY
+from graph.context import Context, services_of
+from graph.state import InputState, OutputState, State
+from nodes.answer_from_docs import answer_from_docs
+from nodes.assemble_prompt import assemble_prompt
+from nodes.generate import generate
+from nodes.retrieve import retrieve
+from nodes.route import route
+from nodes.split_reply import split_reply
+from nodes.summarize_memory import summarize_memory, summary_due
+
+Graph = CompiledStateGraph[State, Context, InputState, OutputState]
+
+
+def model_or_docs(state: State) -> Literal["generate", "answer_from_docs"]:
+    """Skip the model entirely when the route says none is usable."""
+    return "answer_from_docs" if state["route"]["model"] == RETRIEVAL_ONLY else "generate"
+
+
+def answered_or_docs(state: State) -> Literal["split_reply", "answer_from_docs"]:
+    """`generate` adds an AI message only when some model answered."""
+    return "split_reply" if state["messages"][-1].type == "ai" else "answer_from_docs"
+
+
+def summary_or_end(state: State, runtime: Runtime[Context]) -> Literal["summarize_memory", "__end__"]:
+    """Fold old messages into the summary once enough have left the prompt window."""
+    return "summarize_memory" if summary_due(state, services_of(runtime).settings) else END
+
+
+def build_graph(checkpointer: Checkpointer = None) -> Graph:
+    """Compile the conversation graph; pass a checkpointer for per-channel memory."""
+    builder = StateGraph(
+        State, context_schema=Context, input_schema=InputState, output_schema=OutputState
+    )
+    builder.add_node("assemble_prompt", assemble_prompt)
+    builder.add_node("retrieve", retrieve)
+    builder.add_node("route", route)
+    builder.add_node("generate", generate)
+    builder.add_node("answer_from_docs", answer_from_docs)
+    builder.add_node("split_reply", split_reply)
+    builder.add_node("summarize_memory", summarize_memory)
+
+    builder.add_edge(START, "assemble_prompt")
+    builder.add_edge("assemble_prompt", "retrieve")
+    builder.add_edge("retrieve", "route")
+    builder.add_conditional_edges("route", model_or_docs)
+    builder.add_conditional_edges("generate", answered_or_docs)
+    builder.add_edge("answer_from_docs", "split_reply")
+    builder.add_conditional_edges("split_reply", summary_or_end)
+    builder.add_edge("summarize_memory", END)
+    return builder.compile(checkpointer=checkpointer, name="community-bot")

@@ -1,0 +1,45 @@
+"""Run-scoped context: which channel and profile a turn belongs to, and the services it may use.
+
+Runtimes inject their opened `Services`; LangGraph Studio and `langgraph dev` pass plain JSON, so
+there `services` is empty and nodes fall back to services built once from the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated
+
+from langgraph.runtime import Runtime
+from pydantic import ConfigDict
+from pydantic.json_schema import SkipJsonSchema
+
+from community_bot.services import Services
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Per-turn settings that are not part of the conversation itself."""
+
+    __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)
+
+    channel: str = "studio"
+    profile: str | None = None  # prompt profile for this channel; None means PROMPT_PROFILE
+    services: Annotated[Services | None, SkipJsonSchema()] = None  # hidden in Studio
+
+
+def services_of(runtime: Runtime[Context]) -> Services:
+    """The services of this run: injected by the runtime, or the environment's defaults."""
+    context = runtime.context
+    if context is not None and context.services is not None:
+        return context.services
+    return _environment_services()
+
+
+@cache
+def _environment_services() -> Services:
+    from community_bot.services import build_services
+    from community_bot.settings import load_settings
+
+
+    return build_services(load_settings())

@@ -1,0 +1,41 @@
+"""The conversation state: the full message history plus what each node decided this turn.
+
+Messages accumulate through `add_messages` and stay in the checkpoint for good; everything else
+describes the current turn and is overwritten by the next one. Runtimes send only `messages`
+(the narrow input state) and read the reply keys (the output state).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+from community_bot.types import Citation, Passage, RetrievalOutcome, RouteDecision, TurnRecord
+
+
+class InputState(TypedDict):
+    """What a turn brings in: the new human message."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+
+
+class OutputState(TypedDict, total=False):
+    """What a runtime reads back after a turn."""
+
+    reply_chunks: list[str]
+    citations: list[Citation]
+    route: RouteDecision
+    turn: TurnRecord
+    retrieval: RetrievalOutcome
+
+
+class State(InputState, OutputState, total=False):
+    """Everything the nodes share inside one thread."""
+
+    summary: str  # running summary of messages that fell out of the prompt window
+    summarized_until: int  # number of leading messages the summary covers
+    system_prompt: str
+    window: list[AnyMessage]  # the trimmed history the model sees this turn
+    passages: list[Passage]

@@ -1,0 +1,71 @@
+"""Node: choose the prompt profile and cut the history down to what the model will see.
+
+The checkpoint keeps every message; the prompt gets only the newest ones that fit both
+MEMORY_MAX_MESSAGES and the MEMORY_MAX_TOKENS budget, starting on a human message (Converse
+rejects a conversation that opens with the assistant). Each human message is shown with its
+speaker's name, because several people talk in one channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
+from langchain_core.messages.utils import count_tokens_approximately, trim_messages
+from langgraph.runtime import Runtime
+
+from graph.context import Context, services_of
+from graph.state import State
+from nodes.history import speaker_of, text_of
+
+
+def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = services_of(runtime)
+    settings = services.settings
+    profile = services.profile(runtime.context.profile if runtime.context else None)
+    window = trim_history(
+        state["messages"], settings.memory_max_messages, settings.memory_max_tokens
+    )
+    window = [_with_speaker(m) for m in window]
+    system = profile.system_text()
+    if profile.user_primer:
+        if settings.prompt_user_role == "system":
+            system = f"{system}\n\n{profile.user_primer}"
+        else:
+            window = _prefix_first_human(window, profile.user_primer)
+    if summary := state.get("summary"):
+        system = f"{system}\n\n## Earlier in this conversation\n{summary}"
+    return {"system_prompt": system, "window": window}
+
+
+def trim_history(
+    messages: Sequence[AnyMessage], max_messages: int, max_tokens: int
+) -> list[AnyMessage]:
+    """The newest messages within both limits; the newest message is always kept."""
+    recent = list(messages[-max_messages:])
+    trimmed: list[AnyMessage] = trim_messages(
+        recent,
+        max_tokens=max_tokens,
+        token_counter=count_tokens_approximately,
+        strategy="last",
+        start_on="human",
+        allow_partial=False,
+    )
+    trimmed = [m for m in trimmed if not isinstance(m, SystemMessage)]
+    return trimmed or recent[-1:]
+
+
+def _with_speaker(message: AnyMessage) -> AnyMessage:
+    speaker = speaker_of(message)
+    if not isinstance(message, HumanMessage) or not speaker:
+        return message
+    return HumanMessage(content=f"{speaker}: {text_of(message)}", id=message.id)
+
+
+def _prefix_first_human(window: list[AnyMessage], primer: str) -> list[AnyMessage]:
+    for index, message in enumerate(window):
+        if isinstance(message, HumanMessage):
+            primed = HumanMessage(content=f"{primer}\n\n---\n\n{text_of(message)}", id=message.id)
+            return [*window[:index], primed, *window[index + 1 :]]
+    return window

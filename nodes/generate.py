@@ -1,0 +1,60 @@
+"""Node: answer with the routed tier's model, streaming tokens as they arrive.
+
+The gateway walks the fallback chain (large → medium → small). If no model answers, this node adds
+no message and the graph continues to `answer_from_docs`, the last step of every chain. A stream
+that breaks after tokens were sent keeps them and says the answer was cut.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langgraph.runtime import Runtime
+
+from community_bot.models.gateway import GenerationResult
+from community_bot.types import TurnRecord
+from graph.context import Context, services_of
+from graph.state import State
+from prompts.references import format_references
+
+CUT_NOTE = "\n\n*(The answer was cut off because the model stopped responding. Ask again for the rest.)*"
+
+
+async def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = services_of(runtime)
+    write = runtime.stream_writer
+    result = await services.models.generate(
+        state["route"]["tier"], model_messages(state), lambda token: write({"token": token})
+    )
+    if result.model is None:
+        return {"turn": turn_record(result, "retrieval_only")}
+    text = result.text
+    if result.cut:
+        write({"token": CUT_NOTE})
+        text += CUT_NOTE
+    outcome = "cut" if result.cut else ("fallback" if result.attempts else "ok")
+    answer = AIMessage(
+        content=text, response_metadata={"model": result.model, "tier": result.tier}
+    )
+    return {"messages": [answer], "turn": turn_record(result, outcome)}
+
+
+def model_messages(state: State) -> list[BaseMessage]:
+    """System prompt with the reference material, then the trimmed conversation."""
+    system = f"{state['system_prompt']}\n\n{format_references(state.get('passages', []))}"
+    return [SystemMessage(content=system), *state["window"]]
+
+
+def turn_record(result: GenerationResult, outcome: Any) -> TurnRecord:
+    return {
+        "model": result.model or "",
+        "tier": result.tier,
+        "input_tokens": result.input_tokens,
+        "output_tokens": result.output_tokens,
+        "ttft_ms": result.ttft_ms,
+        "latency_ms": result.latency_ms,
+        "cost_usd": result.cost_usd,
+        "outcome": outcome,
+        "attempts": list(result.attempts),
+    }

@@ -1,0 +1,22 @@
+"""Node: cut the answer into Discord-sized messages and list the sources it cites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from community_bot.text.splitting import split_reply as split_text
+from graph.context import Context, services_of
+from graph.state import State
+from nodes.history import text_of
+from prompts.references import citations_for
+
+
+def split_reply(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    settings = services_of(runtime).settings
+    answer = text_of(state["messages"][-1])
+    return {
+        "reply_chunks": split_text(answer, settings.max_response_chars),
+        "citations": citations_for(answer, state.get("passages", [])),
+    }

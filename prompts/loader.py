@@ -1,0 +1,78 @@
+"""Prompt profiles: a folder per profile under PROMPT_ROOT, read once and cached by the caller.
+
+A profile holds `system.md` (required), `user.md` (an optional primer sent before the
+conversation) and any other `*.md` files as extra sections, appended to the system prompt under
+their file name. `SYSTEM_PROMPT` replaces the profile's system prompt inline. The layout is the old
+bot's, so existing profiles keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from community_bot.errors import PromptProfileError
+
+INSTRUCTIONS_DIR = Path(__file__).resolve().parent / "instructions"
+SYSTEM_FILE = "system.md"
+PRIMER_FILE = "user.md"
+
+
+@dataclass(frozen=True)
+class PromptProfile:
+    """The text that shapes the bot's voice for one community or channel."""
+
+    name: str
+    system: str
+    user_primer: str | None = None
+    extras: dict[str, str] = field(default_factory=dict)
+
+    def system_text(self) -> str:
+        """The system prompt with extra sections appended under readable headings."""
+        sections = [self.system.strip()]
+        for name, text in sorted(self.extras.items()):
+            label = name.replace("_", " ").replace("-", " ").title()
+            sections.append(f"## {label}\n{text.strip()}")
+        return "\n\n".join(sections)
+
+
+def load_profile(root: Path, name: str, system_override: str | None = None) -> PromptProfile:
+    """Read one profile folder; a missing profile names PROMPT_PROFILE and PROMPT_ROOT."""
+    folder = root / name
+    if not folder.is_dir():
+        available = ", ".join(list_profiles(root)) or "none"
+        raise PromptProfileError(
+            f"PROMPT_PROFILE={name!r}: no folder {folder} under PROMPT_ROOT={root} "
+            f"(available: {available})"
+        )
+    system_path = folder / SYSTEM_FILE
+    if system_override is None and not system_path.is_file():
+        raise PromptProfileError(f"PROMPT_PROFILE={name!r}: {system_path} is missing")
+    system = system_override if system_override is not None else _read(system_path)
+    primer_path = folder / PRIMER_FILE
+    primer = _read(primer_path).strip() or None if primer_path.is_file() else None
+    extras = {
+        path.stem: _read(path)
+        for path in sorted(folder.glob("*.md"))
+        if path.name not in {SYSTEM_FILE, PRIMER_FILE} and _read(path).strip()
+    }
+    return PromptProfile(name=name, system=system, user_primer=primer, extras=extras)
+
+
+def list_profiles(root: Path) -> list[str]:
+    """Profile folders under a root (those with a system prompt)."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / SYSTEM_FILE).is_file())
+
+
+def instruction(name: str) -> str:
+    """A fixed instruction fragment the graph adds around the profile (reference material etc.)."""
+    return _read(INSTRUCTIONS_DIR / f"{name}.md").strip()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PromptProfileError(f"cannot read prompt file {path}: {exc}") from exc

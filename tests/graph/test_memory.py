@@ -1,0 +1,102 @@
+"""Memory: one checkpointed thread per channel, trimmed prompts, full history kept."""
+
+from __future__ import annotations
+
+from langchain_core.messages import HumanMessage
+
+from community_bot.conversation import Author
+from tests.fakes import ScriptedGateway
+from tests.graph.conftest import OpenApp
+
+ALICE = Author(id="1", name="Alice")
+
+
+def _human_texts(prompt: list[object]) -> list[str]:
+    return [str(m.content) for m in prompt if isinstance(m, HumanMessage)]
+
+
+async def test_two_channels_never_share_memory(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    async with conversation_app() as app:
+        await app.conversation.ask("discord:1", "secret plan for channel one", ALICE)
+        await app.conversation.ask("discord:2", "what was said before?", ALICE)
+        one = await app.conversation.history("discord:1")
+        two = await app.conversation.history("discord:2")
+
+    assert _human_texts(gateway.prompts[1]) == ["Alice: what was said before?"]
+    assert len(one) == 2 and len(two) == 2
+    assert "secret" not in " ".join(str(m.content) for m in two)
+
+
+async def test_memory_survives_closing_and_reopening_the_app(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    async with conversation_app() as app:
+        await app.conversation.ask("discord:1", "my name is Alice", ALICE)
+    async with conversation_app() as app:
+        await app.conversation.ask("discord:1", "what is my name?", ALICE)
+
+    assert _human_texts(gateway.prompts[1]) == [
+        "Alice: my name is Alice", "Alice: what is my name?"
+    ]
+
+
+async def test_trimming_bounds_the_prompt_while_the_checkpoint_keeps_everything(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    turns = 30
+    async with conversation_app(memory_max_messages=6) as app:
+        for n in range(turns):
+            await app.conversation.ask("busy", f"message number {n}", ALICE)
+        history = await app.conversation.history("busy")
+        state = await app.conversation._graph.aget_state({"configurable": {"thread_id": "busy"}})
+
+    assert len(history) == 2 * turns
+    prompts = [p for p in gateway.prompts if "message number" in str(p[-1].content)]
+    assert all(len(prompt) - 1 <= 6 for prompt in prompts)  # minus the system message
+    assert _human_texts(prompts[-1])[-1] == f"Alice: message number {turns - 1}"
+    summary_prompts = [p for p in gateway.prompts if "Previous summary" in str(p[-1].content)]
+    assert summary_prompts, "older turns were never summarised"
+    assert "Alice: message number 0" in str(summary_prompts[0][-1].content)
+    assert state.values["summary"] == "answer from small"  # what the small model wrote
+    assert "answer from small" in str(prompts[-1][0].content)  # and the prompt carries it
+
+
+async def test_without_a_model_old_turns_are_kept_as_a_digest(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    gateway.no_models = True
+    async with conversation_app(memory_max_messages=4) as app:
+        for n in range(12):
+            await app.conversation.ask("quiet", f"message number {n}", ALICE)
+        state = await app.conversation._graph.aget_state({"configurable": {"thread_id": "quiet"}})
+
+    summary = state.values["summary"]
+    assert "- Alice: message number 3" in summary  # long out of the window, still remembered
+    assert "message number 11" not in summary  # the window itself is not duplicated
+    assert len(summary.splitlines()) <= 24  # the digest stays bounded
+
+
+async def test_token_budget_trims_long_history(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    async with conversation_app(memory_max_tokens=300) as app:
+        for n in range(5):
+            await app.conversation.ask("long", f"{n} " + "word " * 100, ALICE)
+
+    last = gateway.prompts[-1]
+    assert len(_human_texts(last)) < 5
+    assert _human_texts(last)[-1].startswith("Alice: 4 ")
+
+
+async def test_reset_forgets_the_channel(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    async with conversation_app() as app:
+        await app.conversation.ask("c", "remember this", ALICE)
+        await app.conversation.reset("c")
+        assert await app.conversation.history("c") == []
+        await app.conversation.ask("c", "fresh start", ALICE)
+
+    assert _human_texts(gateway.prompts[-1]) == ["Alice: fresh start"]
