@@ -18,6 +18,7 @@ from langsmith import utils as langsmith_utils
 
 from community_bot.conversation import Author, Conversation, FinalReply, TurnListener
 from community_bot.ledger import Ledger
+from community_bot.observability.turn_log import log_turn
 from community_bot.services import Services, build_services
 from community_bot.settings import Settings
 from community_bot.types import TIERS
@@ -71,7 +72,7 @@ class App:
         models = self.services.models
         rows = []
         for tier in TIERS:
-            used, why = models.effective_tier(tier)
+            _, why = models.effective_tier(tier)
             rows.append(
                 ModelStatus(tier, models.model_for(tier), available=why is None, note=why or "")
             )
@@ -91,11 +92,11 @@ class App:
             from langsmith import Client
 
             try:
-                await asyncio.to_thread(
-                    Client().create_feedback, run_id, "user_score", score=score
-                )
+                await asyncio.to_thread(Client().create_feedback, run_id, "user_score", score=score)
             except Exception:  # feedback is best effort; the local record already exists
-                log.warning("could not send feedback for run %s to LangSmith", run_id, exc_info=True)
+                log.warning(
+                    "could not send feedback for run %s to LangSmith", run_id, exc_info=True
+                )
 
     async def short_title(self, question: str) -> str:
         """A short thread title written by the small model, or the question's first words."""
@@ -110,32 +111,33 @@ class App:
         return title[:100]
 
 
-def _ledger_listener(ledger: Ledger) -> TurnListener:
-    """Record every finished turn in the local ledger."""
+def _turn_listener(ledger: Ledger) -> TurnListener:
+    """Record every finished turn in the local ledger and the turn log."""
 
     def record(reply: FinalReply, thread_id: str, author: Author) -> None:
-            turn = reply.turn
-            if turn is None:
-                return
-                ledger.record_turn(
-                {
-                    "run_id": reply.run_id,
-                    "thread_id": thread_id,
-                    "author_id": author.id,
-                    "tier": turn["tier"],
-                    "model": turn["model"],
-                    "input_tokens": turn["input_tokens"],
-                    "output_tokens": turn["output_tokens"],
-                    "cost_usd": turn["cost_usd"],
-                    "ttft_ms": turn["ttft_ms"],
-                    "latency_ms": turn["latency_ms"],
-                    "elapsed_ms": reply.elapsed_ms,
-                    "outcome": turn["outcome"],
-                    "kb_hit": None if reply.retrieval is None else int(reply.retrieval["hit"]),
-                    "attempts": turn["attempts"],
-                    "route_reason": reply.route["reason"] if reply.route else None,
-                }
-            )
+        log_turn(reply, thread_id, author)
+        turn = reply.turn
+        if turn is None:
+            return
+        ledger.record_turn(
+            {
+                "run_id": reply.run_id,
+                "thread_id": thread_id,
+                "author_id": author.id,
+                "tier": turn["tier"],
+                "model": turn["model"],
+                "input_tokens": turn["input_tokens"],
+                "output_tokens": turn["output_tokens"],
+                "cost_usd": turn["cost_usd"],
+                "ttft_ms": turn["ttft_ms"],
+                "latency_ms": turn["latency_ms"],
+                "elapsed_ms": reply.elapsed_ms,
+                "outcome": turn["outcome"],
+                "kb_hit": None if reply.retrieval is None else int(reply.retrieval["hit"]),
+                "attempts": turn["attempts"],
+                "route_reason": reply.route["reason"] if reply.route else None,
+            }
+        )
 
     return record
 
@@ -161,5 +163,5 @@ async def open_app(settings: Settings, services: Services | None = None) -> Asyn
         if callable(aclose):
             stack.push_async_callback(aclose)
         graph = build_graph(checkpointer)
-        conversation = Conversation(graph, services, checkpointer, _ledger_listener(ledger))
+        conversation = Conversation(graph, services, checkpointer, _turn_listener(ledger))
         yield App(settings, services, conversation, ledger)

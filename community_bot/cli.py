@@ -24,9 +24,23 @@ from community_bot.settings import Settings, describe_settings, load_settings
 FEATURE_COMMANDS = ("community_bot.routing.cli", "community_bot.kb.cli", "discord_bot.cli")
 TERMINAL_THREAD = "terminal"
 CONVERSATION_VARIABLES = (
-    "BACKEND_MODE", "AWS_REGION", "NOVA_", "MODEL_", "OLLAMA_", "DAILY_BUDGET_USD",
-    "KNOWLEDGE_BASE_ID", "KB_", "LOCAL_KB_", "DATA_DIR", "CHECKPOINT_URL", "MEMORY_",
-    "SYSTEM_PROMPT", "PROMPT_", "MAX_RESPONSE_CHARS", "LOG_", "LANGSMITH_",
+    "BACKEND_MODE",
+    "AWS_REGION",
+    "NOVA_",
+    "MODEL_",
+    "OLLAMA_",
+    "DAILY_BUDGET_USD",
+    "KNOWLEDGE_BASE_ID",
+    "KB_",
+    "LOCAL_KB_",
+    "DATA_DIR",
+    "CHECKPOINT_URL",
+    "MEMORY_",
+    "SYSTEM_PROMPT",
+    "PROMPT_",
+    "MAX_RESPONSE_CHARS",
+    "LOG_",
+    "LANGSMITH_",
 )
 
 
@@ -38,7 +52,9 @@ def env_help(prefixes: Sequence[str]) -> str:
             shown = f" [default: {default}]" if default else ""
             lines.append(f"  {name:<30} {description}{shown}")
     if "LANGSMITH_" in prefixes:
-        lines.append(f"  {'LANGSMITH_TRACING':<30} `true` sends traces to LangSmith (off by default).")
+        lines.append(
+            f"  {'LANGSMITH_TRACING':<30} `true` sends traces to LangSmith (off by default)."
+        )
     return "\n".join(lines)
 
 
@@ -69,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers, "chat", "Chat in the terminal on the same graph the Discord bot uses."
     )
     chat.add_argument(
-        "--channel", default=TERMINAL_THREAD,
+        "--channel",
+        default=TERMINAL_THREAD,
         help="Conversation thread to continue (default: %(default)s; Discord channels are "
         "`discord:<channel id>`).",
     )
@@ -79,12 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask = add_command(subparsers, "ask", "Ask one question and print the answer.")
     ask.add_argument("question", help="The question, in quotes.")
     ask.add_argument(
-        "--channel", default=TERMINAL_THREAD,
+        "--channel",
+        default=TERMINAL_THREAD,
         help="Conversation thread the question belongs to (default: %(default)s).",
     )
     ask.add_argument("--profile", help="Prompt profile (default: PROMPT_PROFILE).")
     ask.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help="Print the reply as JSON: chunks, citations, route, turn accounting, retrieval.",
     )
     ask.set_defaults(handler=_ask)
@@ -125,7 +144,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _one_turn(settings: Settings, channel: str, question: str, profile: str | None) -> FinalReply:
+async def _one_turn(
+    settings: Settings, channel: str, question: str, profile: str | None
+) -> FinalReply:
     from community_bot.app import open_app
 
     async with open_app(settings) as app:

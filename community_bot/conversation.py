@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -102,9 +102,10 @@ class Conversation:
         )
         context = Context(channel=thread_id, profile=profile, services=self._services)
         collected: dict[str, Any] = {}
-        async for mode, chunk in self._graph.astream(
+        async for mode, payload in self._graph.astream(
             {"messages": [human]}, config, context=context, stream_mode=["custom", "updates"]
         ):
+            chunk = cast(dict[str, Any], payload)
             if mode == "custom":
                 if token := chunk.get("token"):
                     yield TokenEvent(token)

@@ -24,7 +24,9 @@ class ConfigError(CommunityBotError):
             variable = location[0].upper() if location else ""
             message = error["msg"].removeprefix("Value error, ")
             given = error.get("input")
-            shown = "" if variable.endswith("TOKEN") or isinstance(given, dict) else f" (got {given!r})"
+            shown = (
+                "" if variable.endswith("TOKEN") or isinstance(given, dict) else f" (got {given!r})"
+            )
             problems.append(f"{variable}: {message}{shown}" if variable else f"{message}{shown}")
         return cls(problems)
 

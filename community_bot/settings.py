@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     )
     discord_sharded: bool = Field(default=False, description="Use discord.py's AutoShardedClient.")
     discord_admin_role_ids: CsvInts = Field(
-        default_factory=list, description="Roles that may run admin commands besides Manage Messages."
+        default_factory=list,
+        description="Roles that may run admin commands besides Manage Messages.",
     )
     rate_limit_per_minute: float = Field(
         default=6.0, gt=0, description="Sustained messages per user per minute."
@@ -146,7 +147,9 @@ class Settings(BaseSettings):
     model_medium: str = Field(
         default="amazon.nova-lite-v1:0", description="Model for the medium tier."
     )
-    model_large: str = Field(default="amazon.nova-pro-v1:0", description="Model for the large tier.")
+    model_large: str = Field(
+        default="amazon.nova-pro-v1:0", description="Model for the large tier."
+    )
     model_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Read timeout of one model call."
     )
@@ -222,7 +225,9 @@ class Settings(BaseSettings):
     source_agents_data_source_id: str | None = Field(
         default=None, description="Bedrock KB data source to start an ingestion job for."
     )
-    source_agents_run_on_startup: bool = Field(default=False, description="Sync when the bot starts.")
+    source_agents_run_on_startup: bool = Field(
+        default=False, description="Sync when the bot starts."
+    )
     source_agents_interval: int = Field(
         default=3600, ge=60, description="Seconds between syncs of agents without a cron schedule."
     )
@@ -251,8 +256,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "discord_channel_ids", "discord_forum_channel_ids", "discord_admin_role_ids",
-        "knowledge_base_id", "local_kb_paths", mode="before",
+        "discord_channel_ids",
+        "discord_forum_channel_ids",
+        "discord_admin_role_ids",
+        "knowledge_base_id",
+        "local_kb_paths",
+        mode="before",
     )
     @classmethod
     def _csv(cls, value: Any) -> Any:
@@ -304,7 +313,9 @@ def describe_settings() -> list[tuple[str, str, str]]:
         default = field.get_default(call_default_factory=True)
         if isinstance(default, list | dict):
             default = ",".join(map(str, default)) if isinstance(default, list) else ""
-        rows.append((name.upper(), "" if default is None else str(default), field.description or ""))
+        rows.append(
+            (name.upper(), "" if default is None else str(default), field.description or "")
+        )
     return rows
 
 

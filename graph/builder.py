@@ -41,7 +41,7 @@ def answered_or_docs(state: State) -> Literal["split_reply", "answer_from_docs"]
     return "split_reply" if state["messages"][-1].type == "ai" else "answer_from_docs"
 
 
-def summary_or_end(state: State, runtime: Runtime[Context]) -> Literal["summarize_memory", "__end__"]:
+def summary_or_end(state: State, runtime: Runtime[Context]) -> str:
     """Fold old messages into the summary once enough have left the prompt window."""
     return "summarize_memory" if summary_due(state, services_of(runtime).settings) else END
 
@@ -65,6 +65,6 @@ def build_graph(checkpointer: Checkpointer = None) -> Graph:
     builder.add_conditional_edges("route", model_or_docs)
     builder.add_conditional_edges("generate", answered_or_docs)
     builder.add_edge("answer_from_docs", "split_reply")
-    builder.add_conditional_edges("split_reply", summary_or_end)
+    builder.add_conditional_edges("split_reply", summary_or_end, ["summarize_memory", END])
     builder.add_edge("summarize_memory", END)
     return builder.compile(checkpointer=checkpointer, name="community-bot")

@@ -41,5 +41,4 @@ def _environment_services() -> Services:
     from community_bot.services import build_services
     from community_bot.settings import load_settings
 
-
     return build_services(load_settings())

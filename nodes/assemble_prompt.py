@@ -9,7 +9,7 @@ speaker's name, because several people talk in one channel.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
@@ -44,13 +44,16 @@ def trim_history(
 ) -> list[AnyMessage]:
     """The newest messages within both limits; the newest message is always kept."""
     recent = list(messages[-max_messages:])
-    trimmed: list[AnyMessage] = trim_messages(
-        recent,
-        max_tokens=max_tokens,
-        token_counter=count_tokens_approximately,
-        strategy="last",
-        start_on="human",
-        allow_partial=False,
+    trimmed = cast(
+        list[AnyMessage],
+        trim_messages(
+            recent,
+            max_tokens=max_tokens,
+            token_counter=count_tokens_approximately,
+            strategy="last",
+            start_on="human",
+            allow_partial=False,
+        ),
     )
     trimmed = [m for m in trimmed if not isinstance(m, SystemMessage)]
     return trimmed or recent[-1:]

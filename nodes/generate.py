@@ -18,7 +18,9 @@ from graph.context import Context, services_of
 from graph.state import State
 from prompts.references import format_references
 
-CUT_NOTE = "\n\n*(The answer was cut off because the model stopped responding. Ask again for the rest.)*"
+CUT_NOTE = (
+    "\n\n*(The answer was cut off because the model stopped responding. Ask again for the rest.)*"
+)
 
 
 async def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -34,9 +36,7 @@ async def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         write({"token": CUT_NOTE})
         text += CUT_NOTE
     outcome = "cut" if result.cut else ("fallback" if result.attempts else "ok")
-    answer = AIMessage(
-        content=text, response_metadata={"model": result.model, "tier": result.tier}
-    )
+    answer = AIMessage(content=text, response_metadata={"model": result.model, "tier": result.tier})
     return {"messages": [answer], "turn": turn_record(result, outcome)}
 
 

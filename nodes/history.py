@@ -15,9 +15,7 @@ def text_of(message: BaseMessage) -> str:
     content = message.content
     if isinstance(content, str):
         return content
-    parts = [
-        block.get("text", "") if isinstance(block, dict) else str(block) for block in content
-    ]
+    parts = [block.get("text", "") if isinstance(block, dict) else str(block) for block in content]
     return "".join(str(part) for part in parts)
 
 

@@ -16,7 +16,7 @@ CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 
 
 def passage_label(passage: Passage) -> str:
-    """"Title › Heading" for a passage, as cited."""
+    """ "Title › Heading" for a passage, as cited."""
     heading = passage.get("heading") or ""
     title = passage["title"] or passage["source"]
     return f"{title} › {heading}" if heading and heading != title else title
@@ -29,9 +29,7 @@ def format_references(passages: Sequence[Passage]) -> str:
     entries = []
     for number, passage in enumerate(passages, start=1):
         text = passage["text"].replace("</reference_material>", "")
-        entries.append(
-            f"[{number}] {passage_label(passage)} ({passage['source']})\n{text.strip()}"
-        )
+        entries.append(f"[{number}] {passage_label(passage)} ({passage['source']})\n{text.strip()}")
     body = "\n\n".join(entries)
     return f"{instruction('references')}\n\n<reference_material>\n{body}\n</reference_material>"
 

@@ -104,6 +104,10 @@ def length_router(
 
 def passage(text: str, title: str = "Install", source: str = "knowledge/install.md") -> Passage:
     return {
-        "text": text, "title": title, "source": source, "heading": "",
-        "score": 1.0, "origin": "local",
+        "text": text,
+        "title": title,
+        "source": source,
+        "heading": "",
+        "score": 1.0,
+        "origin": "local",
     }

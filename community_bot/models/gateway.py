@@ -33,6 +33,7 @@ class GenerationResult:
     cost_usd: float = 0.0
     attempts: list[str] = field(default_factory=list)  # "model: reason" per failed attempt
     cut: bool = False  # the stream broke after tokens were sent
+    stop_reason: str | None = None  # end_turn, max_tokens, stop… as the provider said it
 
 
 class ModelGateway(Protocol):

@@ -1,4 +1,4 @@
-"""The README's Quick start works as written: the first command answers, `.ci/run` runs the second."""
+"""The README Quick start works as written: the first command answers, CI runs the second."""
 
 from __future__ import annotations
 
@@ -25,8 +25,19 @@ def quick_start_commands() -> list[str]:
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
     """The caller's environment minus anything that would configure a model or Discord."""
-    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "UV_CACHE_DIR", "PIP_INDEX_URL",
-            "PIP_EXTRA_INDEX_URL", "UV_INDEX_URL", "SSL_CERT_FILE", "PIP_CONFIG_FILE"}
+    keep = {
+        "PATH",
+        "HOME",
+        "LANG",
+        "LC_ALL",
+        "TMPDIR",
+        "UV_CACHE_DIR",
+        "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL",
+        "UV_INDEX_URL",
+        "SSL_CERT_FILE",
+        "PIP_CONFIG_FILE",
+    }
     env = {k: v for k, v in os.environ.items() if k in keep}
     env["DATA_DIR"] = str(tmp_path / "data")
     env["LOG_LEVEL"] = "WARNING"
@@ -43,8 +54,13 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second() -> None:
 
 def test_first_quick_start_command_answers_from_the_sample_docs(tmp_path: Path) -> None:
     result = subprocess.run(
-        commands := quick_start_commands()[0], shell=True, cwd=ROOT, env=clean_env(tmp_path),
-        capture_output=True, text=True, timeout=300,
+        commands := quick_start_commands()[0],
+        shell=True,
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, f"{commands}\n{result.stderr[-3000:]}"
     assert "No language model is configured" in result.stdout
@@ -54,9 +70,21 @@ def test_first_quick_start_command_answers_from_the_sample_docs(tmp_path: Path) 
 
 def test_ask_json_reports_route_and_accounting(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "community_bot.cli", "ask", "--json", "--channel", "x",
-         "How do I configure the Discord token?"],
-        cwd=ROOT, env=clean_env(tmp_path), capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "community_bot.cli",
+            "ask",
+            "--json",
+            "--channel",
+            "x",
+            "How do I configure the Discord token?",
+        ],
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert '"model": "retrieval-only"' in result.stdout
@@ -68,7 +96,11 @@ def test_bad_configuration_fails_at_start_naming_the_variable(tmp_path: Path) ->
     env = clean_env(tmp_path) | {"NOVA_TEMPERATURE": "hot"}
     result = subprocess.run(
         [sys.executable, "-m", "community_bot.cli", "ask", "hello"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "NOVA_TEMPERATURE: Input should be a valid number" in result.stderr

@@ -54,7 +54,8 @@ def test_several_bad_variables_are_reported_together(monkeypatch: pytest.MonkeyP
     with pytest.raises(ConfigError) as raised:
         load_settings()
     assert {p.split(":")[0] for p in raised.value.problems} == {
-        "NOVA_TEMPERATURE", "MEMORY_MAX_MESSAGES"
+        "NOVA_TEMPERATURE",
+        "MEMORY_MAX_MESSAGES",
     }
 
 
@@ -76,10 +77,16 @@ def test_the_token_is_secret_and_never_echoed(monkeypatch: pytest.MonkeyPatch) -
 
 def test_old_variable_names_keep_working(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {
-        "DISCORD_CHANNEL_ID": "42", "DISCORD_CHANNEL_IDS": "7, 8", "BACKEND_MODE": "AgentCore",
-        "AWS_REGION": "eu-west-1", "NOVA_MODEL_ID": "eu.amazon.nova-pro-v1:0",
-        "KNOWLEDGE_BASE_ID": "KB1,KB2", "PROMPT_PROFILE": "support", "LOG_LEVEL": "debug",
-        "SOURCE_AGENTS_ENABLED": "true", "DISCORD_CHANNEL_PROFILES": "42=support",
+        "DISCORD_CHANNEL_ID": "42",
+        "DISCORD_CHANNEL_IDS": "7, 8",
+        "BACKEND_MODE": "AgentCore",
+        "AWS_REGION": "eu-west-1",
+        "NOVA_MODEL_ID": "eu.amazon.nova-pro-v1:0",
+        "KNOWLEDGE_BASE_ID": "KB1,KB2",
+        "PROMPT_PROFILE": "support",
+        "LOG_LEVEL": "debug",
+        "SOURCE_AGENTS_ENABLED": "true",
+        "DISCORD_CHANNEL_PROFILES": "42=support",
     }.items():
         monkeypatch.setenv(name, value)
     settings = load_settings()

@@ -27,9 +27,7 @@ async def test_a_question_is_routed_answered_and_split(
     assert len(reply.chunks) > 1
     assert all(len(chunk) <= 500 for chunk in reply.chunks)
     assert reply.text.startswith("Use Homebrew [1].")
-    assert reply.citations == [
-        {"number": 1, "title": "Install", "source": "knowledge/install.md"}
-    ]
+    assert reply.citations == [{"number": 1, "title": "Install", "source": "knowledge/install.md"}]
     assert reply.turn is not None and reply.turn["model"] == "fake-medium"
     assert reply.turn["outcome"] == "ok"
 
@@ -104,6 +102,25 @@ async def test_each_human_message_keeps_its_author(conversation_app: OpenApp) ->
 def test_graph_draws_every_node_for_studio() -> None:
     drawn = build_graph().get_graph()
     assert set(drawn.nodes) >= {
-        "assemble_prompt", "retrieve", "route", "generate", "answer_from_docs",
-        "split_reply", "summarize_memory",
+        "assemble_prompt",
+        "retrieve",
+        "route",
+        "generate",
+        "answer_from_docs",
+        "split_reply",
+        "summarize_memory",
     }
+
+
+async def test_every_turn_is_recorded_in_the_ledger(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    async with conversation_app() as app:
+        reply = await app.conversation.ask("c", "How do I install it?", ALICE)
+        turns, cost = app.ledger.today()
+        rows = app.ledger.rows_since(0)
+
+    assert turns == 1 and cost == 0.0
+    assert rows[0]["run_id"] == reply.run_id
+    assert rows[0]["model"] == "fake-medium"
+    assert rows[0]["kb_hit"] == 1

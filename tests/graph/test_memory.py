@@ -38,7 +38,8 @@ async def test_memory_survives_closing_and_reopening_the_app(
         await app.conversation.ask("discord:1", "what is my name?", ALICE)
 
     assert _human_texts(gateway.prompts[1]) == [
-        "Alice: my name is Alice", "Alice: what is my name?"
+        "Alice: my name is Alice",
+        "Alice: what is my name?",
     ]
 
 

@@ -1,0 +1,195 @@
+"""The one place Bedrock and Ollama chat models are built from settings, and their errors named.
+
+Retries live in the gateway, not here: the boto3 client is told to make exactly one attempt
+(`total_max_attempts=1`; botocore's `max_attempts` counts retries, so `max_attempts=1` still
+sends two requests) and the Ollama client never retries. That keeps one bounded, jittered
+policy for both providers and lets every attempt show up in the turn record.
+
+Bedrock clients come from the standard AWS chain (environment, profile, SSO, instance role) and
+honour `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` / `AWS_ENDPOINT_URL` by themselves, which is how tests
+and benchmarks point them at the emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+import urllib3
+from langchain_core.exceptions import ContextOverflowError
+from langchain_core.language_models import BaseChatModel
+
+from community_bot.settings import Settings
+
+Provider = Literal["bedrock", "ollama"]
+OLLAMA = "ollama"  # the MODEL_* value that means "OLLAMA_MODEL"
+
+# Bedrock error codes worth another try: the service, not the request, is at fault.
+RETRYABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ServiceUnavailableException",
+        "ModelTimeoutException",
+        "InternalServerException",
+        "ModelNotReadyException",
+        "ModelStreamErrorException",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One concrete model: which provider serves it and the id sent on the wire."""
+
+    provider: Provider
+    model_id: str
+
+    @property
+    def name(self) -> str:
+        """How the model appears in results, logs and the ledger."""
+        return f"ollama/{self.model_id}" if self.provider == "ollama" else self.model_id
+
+
+def resolve_model(value: str, settings: Settings) -> ModelSpec | None:
+    """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), else Bedrock."""
+    value = value.strip()
+    if value.lower() == OLLAMA:
+        return ModelSpec("ollama", settings.ollama_model) if settings.ollama_model else None
+    return ModelSpec("bedrock", value)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an attempt failed, and whether the same model deserves another try."""
+
+    reason: str
+    retryable: bool
+
+
+def classify(exc: BaseException) -> Failure:
+    """Name a provider error briefly and decide retry (throttling, 5xx, timeouts) or move on."""
+    from botocore.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+        BotoCoreError,
+        ClientError,
+        ConnectionClosedError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        ReadTimeoutError,
+    )
+    from botocore.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+        ConnectTimeoutError as BotoConnectTimeout,
+    )
+    from ollama import ResponseError
+
+    if isinstance(exc, ContextOverflowError):
+        return Failure("prompt longer than the model's context window", retryable=False)
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code") or "ClientError")
+        code = code[:1].upper() + code[1:]  # in-stream exceptions arrive as `throttlingException`
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = _short(str(error.get("Message") or ""))
+        where = f"{code} ({status})" if status else code
+        retryable = code in RETRYABLE_CODES or (isinstance(status, int) and status >= 500)
+        return Failure(f"{where}: {message}" if message else where, retryable)
+    if isinstance(exc, ResponseError):
+        status = exc.status_code
+        message = _short(str(exc.error))
+        if status == 404:
+            return Failure(f"not found (404): {message}", retryable=False)
+        retryable = status in (-1, 408, 429) or status >= 500
+        where = f"error ({status})" if status > 0 else "error in stream"
+        return Failure(f"{where}: {message}", retryable)
+    if isinstance(exc, BotoConnectTimeout | httpx.ConnectTimeout):
+        return Failure("connect timed out", retryable=True)
+    if isinstance(exc, ReadTimeoutError | httpx.TimeoutException | asyncio.TimeoutError):
+        return Failure("timed out waiting for the model", retryable=True)
+    if isinstance(exc, EndpointConnectionError | httpx.ConnectError | ConnectionRefusedError):
+        return Failure("connection refused", retryable=True)
+    if isinstance(exc, urllib3.exceptions.TimeoutError):
+        return Failure("timed out waiting for the model", retryable=True)
+    if isinstance(
+        exc,
+        ConnectionClosedError | httpx.TransportError | ConnectionError | urllib3.exceptions.HTTPError,
+    ):
+        return Failure(f"connection broken: {_short(str(exc))}", retryable=True)
+    if isinstance(exc, NoCredentialsError):
+        return Failure("no AWS credentials", retryable=False)
+    if isinstance(exc, NoRegionError):
+        return Failure("no AWS region", retryable=False)
+    if isinstance(exc, BotoCoreError):
+        return Failure(f"{type(exc).__name__}: {_short(str(exc))}", retryable=False)
+    return Failure(f"{type(exc).__name__}: {_short(str(exc))}", retryable=False)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ChatModels:
+    """Builds each chat model once, sharing one pair of boto3 clients across Bedrock models."""
+
+    def __init__(self, settings: Settings, *, connect_timeout_s: float = 3.0) -> None:
+        self._settings = settings
+        self._connect_timeout_s = min(connect_timeout_s, settings.model_timeout_seconds)
+        self._models: dict[ModelSpec, BaseChatModel] = {}
+        self._bedrock: tuple[Any, Any] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, spec: ModelSpec) -> BaseChatModel:
+        """The chat model for a spec; built on first use (no network is touched to build it)."""
+        with self._lock:
+            model = self._models.get(spec)
+            if model is None:
+                model = self._build(spec)
+                self._models[spec] = model
+            return model
+
+    def _build(self, spec: ModelSpec) -> BaseChatModel:
+        settings = self._settings
+        if spec.provider == "ollama":
+            from langchain_ollama import ChatOllama
+
+            timeout = httpx.Timeout(settings.model_timeout_seconds, connect=self._connect_timeout_s)
+            chat: BaseChatModel = ChatOllama(
+                model=spec.model_id,
+                base_url=settings.ollama_base_url,
+                client_kwargs={"timeout": timeout},
+            )
+            return chat
+        from langchain_aws import ChatBedrockConverse
+
+        runtime, control = self._bedrock_clients()
+        return ChatBedrockConverse(
+            model_id=spec.model_id,
+            client=runtime,
+            bedrock_client=control,
+            temperature=settings.nova_temperature,
+            max_tokens=settings.nova_max_tokens,
+            top_p=settings.nova_top_p,
+        )
+
+    def _bedrock_clients(self) -> tuple[Any, Any]:
+        """One runtime client (calls) and one control-plane client (inference profile look-ups)."""
+        if self._bedrock is None:
+            import boto3  # type: ignore[import-untyped, unused-ignore]
+            from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
+
+            config = Config(
+                retries={"total_max_attempts": 1, "mode": "standard"},
+                connect_timeout=self._connect_timeout_s,
+                read_timeout=self._settings.model_timeout_seconds,
+                max_pool_connections=32,
+                user_agent_extra="community-bot",
+            )
+            session = boto3.Session(region_name=self._settings.aws_region)
+            self._bedrock = (
+                session.client("bedrock-runtime", config=config),
+                session.client("bedrock", config=config),
+            )
+        return self._bedrock

@@ -1,0 +1,340 @@
+"""The ModelGateway behind the graph: tiers to models, fallbacks, retries, accounting, budget.
+
+How a turn reaches a model:
+
+1. `effective_tier` (called by the route node) applies the daily budget (past it, one tier down)
+   and provider availability, and says why when the tier changed.
+2. `generate(tier)` walks that tier's chain: its model, then the models of the tiers below,
+   skipping providers the start-up probe found unusable. BACKEND_MODE pins replace the chain:
+   `nova` is NOVA_MODEL_ID then Ollama, `ollama` is OLLAMA_MODEL alone, `retrieval` is empty.
+3. Each model gets `1 + MODEL_MAX_RETRIES` attempts for throttling, 5xx, timeouts and broken
+   connections, with full-jitter exponential backoff; a 4xx or unknown model moves straight on.
+4. A failure after tokens reached the user keeps the text and sets `cut`; falling back then
+   would send a second, different answer after the first.
+
+Retries live here and only here (see `providers`), so the attempt count is what the emulator
+sees and what the turn record lists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from community_bot.models.budget import SpendMeter, utc_today
+from community_bot.models.gateway import GenerationResult, TokenSink
+from community_bot.models.prices import PriceTable
+from community_bot.models.probe import ProviderStatus, probe_bedrock, probe_ollama
+from community_bot.models.providers import (
+    ChatModels,
+    Failure,
+    ModelSpec,
+    Provider,
+    classify,
+    resolve_model,
+)
+from community_bot.settings import Settings
+from community_bot.types import RETRIEVAL_ONLY, TIERS, Tier
+
+log = logging.getLogger(__name__)
+
+Link = tuple[Tier, ModelSpec]  # one step of a fallback chain: the tier it answers as, the model
+
+
+@dataclass
+class _Attempt:
+    text: str = ""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    ttft_ms: float | None = None
+    stop_reason: str | None = None
+    failure: Failure | None = None
+
+
+class _SinkFailed(Exception):
+    """The caller's `on_token` raised: a bug to surface, not a provider failure to retry."""
+
+
+class RoutedGateway:
+    """Routes tiers to Bedrock and Ollama models with fallbacks; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        chat_models: ChatModels | None = None,
+        spend: SpendMeter | None = None,
+        prices: PriceTable | None = None,
+        backoff_base_s: float = 0.5,
+        backoff_cap_s: float = 8.0,
+        probe_timeout_s: float = 2.0,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.mode = settings.backend_mode
+        self._chat_models = chat_models or ChatModels(settings)
+        self._spend = spend or SpendMeter(settings.data_dir / "model_spend.sqlite")
+        self._prices = prices or PriceTable(settings.model_prices)
+        self._backoff_base_s = backoff_base_s
+        self._backoff_cap_s = backoff_cap_s
+        self._probe_timeout_s = probe_timeout_s
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+        self._tier_models: dict[Tier, ModelSpec | None] = {
+            tier: resolve_model(getattr(settings, f"model_{tier}"), settings) for tier in TIERS
+        }
+        self._ollama = resolve_model("ollama", settings)
+        self._nova = ModelSpec("bedrock", settings.nova_model_id)
+        # Until `probe()` runs every provider counts as usable; failures still fall back.
+        self.availability: dict[Provider, ProviderStatus] = {}
+        self._budget_noted: date | None = None
+
+    # --- start-up -------------------------------------------------------------------------
+
+    async def probe(self) -> dict[Provider, ProviderStatus]:
+        """Check each provider this configuration uses; log one line per provider."""
+        users = self._users()
+        probes = {"bedrock": probe_bedrock, "ollama": probe_ollama}
+        needed: list[Provider] = [p for p in ("bedrock", "ollama") if users[p]]
+        results = await asyncio.gather(
+            *(probes[p](self.settings, timeout_s=self._probe_timeout_s) for p in needed)
+        )
+        self.availability = {status.provider: status for status in results}
+        nothing_left = not any(self.chain(tier) for tier in TIERS)
+        for provider in ("bedrock", "ollama"):
+            status = self.availability.get(provider)
+            if status is None:
+                log.info("%s: not used (BACKEND_MODE=%s)", provider, self.mode)
+            elif status.usable:
+                log.info("%s: ready (%s) — %s", provider, status.detail, users[provider])
+            else:
+                plural = users[provider].startswith("tiers ")
+                consequence = "fall back" if plural else "falls back"
+                if nothing_left:
+                    consequence += " to answers from the knowledge base alone"
+                log.warning("%s: %s — %s %s", provider, status.detail, users[provider], consequence)
+        return self.availability
+
+    def _users(self) -> dict[Provider, str]:
+        """Who depends on each provider, in words for the probe's log lines; empty: nobody."""
+        if self.mode == "retrieval":
+            return {"bedrock": "", "ollama": ""}
+        if self.mode == "nova":
+            return {"bedrock": "BACKEND_MODE=nova", "ollama": "the fallback of BACKEND_MODE=nova"}
+        if self.mode == "ollama":
+            return {"bedrock": "", "ollama": "BACKEND_MODE=ollama"}
+        users: dict[Provider, str] = {}
+        for provider in ("bedrock", "ollama"):
+            tiers = [t for t in TIERS if (s := self._tier_models[t]) and s.provider == provider]
+            label = "tiers" if len(tiers) > 1 else "tier"
+            users[provider] = f"{label} {', '.join(tiers)}" if tiers else ""
+        return users
+
+    def usable(self, spec: ModelSpec) -> bool:
+        status = self.availability.get(spec.provider)
+        return status is None or status.usable
+
+    # --- routing --------------------------------------------------------------------------
+
+    def chain(self, tier: Tier) -> list[Link]:
+        """Models to try for a tier, in order, with pins and availability applied (not budget)."""
+        links: list[Link] = []
+        if self.mode == "nova":
+            links = [(tier, self._nova)]
+            if self._ollama is not None:
+                links.append(("small", self._ollama))
+        elif self.mode == "ollama" and self._ollama is not None:
+            links = [(tier, self._ollama)]
+        elif self.mode == "auto":
+            for lower in reversed(TIERS[: TIERS.index(tier) + 1]):
+                spec = self._tier_models[lower]
+                if spec is not None and spec not in (s for _, s in links):
+                    links.append((lower, spec))
+        return [(t, spec) for t, spec in links if self.usable(spec)]
+
+    def model_for(self, tier: Tier) -> str:
+        """The first model `generate(tier)` will try, or `retrieval-only` when there is none."""
+        links = self.chain(tier)
+        return links[0][1].name if links else RETRIEVAL_ONLY
+
+    def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
+        """The tier to generate at and, when it is not simply `tier`, why.
+
+        The daily budget is applied here, once per turn, and not again in `generate`: the route
+        node passes the tier returned here on to `model_for` and `generate`.
+        """
+        if self.mode == "retrieval":
+            return tier, "BACKEND_MODE=retrieval answers from the knowledge base alone"
+        reasons: list[str] = []
+        if self.mode == "auto" and self.over_budget() and tier != "small":
+            tier = TIERS[TIERS.index(tier) - 1]
+            reasons.append(f"daily budget ${self.settings.daily_budget_usd:.2f} reached")
+        wanted = self._nova if self.mode == "nova" else self._tier_models.get(tier)
+        links = self.chain(tier)
+        if self.mode != "auto":
+            reasons.append(f"BACKEND_MODE={self.mode}")
+        if not links:
+            reasons.append("no model available")
+            return tier, "; ".join(reasons)
+        first_tier, first = links[0]
+        if first != wanted:
+            why = "not configured"
+            if wanted is not None and (status := self.availability.get(wanted.provider)):
+                why = status.detail
+            reasons.append(f"{wanted.name if wanted else f'{tier} model'} unavailable ({why})")
+        return first_tier, "; ".join(reasons) or None
+
+    def over_budget(self) -> bool:
+        """True past DAILY_BUDGET_USD today (UTC); logged once per day."""
+        budget = self.settings.daily_budget_usd
+        if budget is None:
+            return False
+        spent = self._spend.today()
+        if spent < budget:
+            return False
+        day = utc_today()
+        if self._budget_noted != day:
+            self._budget_noted = day
+            log.warning(
+                "daily model budget $%.2f reached ($%.4f spent today, UTC): routing one tier down",
+                budget,
+                spent,
+            )
+        return True
+
+    def spent_today(self) -> float:
+        """USD spent on models since UTC midnight (for /status)."""
+        return self._spend.today()
+
+    # --- generation -----------------------------------------------------------------------
+
+    async def generate(
+        self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
+    ) -> GenerationResult:
+        """Answer at `tier` (already effective), streaming tokens; never raises for providers."""
+        started = time.perf_counter()
+        result = GenerationResult(text="", model=None, tier=None)
+        links = self.chain(tier)
+        for link_tier, spec in links:
+            chat = self._chat_models.get(spec)
+            for number in range(1, self.settings.model_max_retries + 2):
+                attempt = await self._attempt(chat, messages, on_token, started)
+                if attempt.failure is None or attempt.text:
+                    return self._finish(result, link_tier, spec, attempt, messages, started)
+                failure = attempt.failure
+                result.attempts.append(f"{spec.name}: {failure.reason}")
+                if failure.retryable and number <= self.settings.model_max_retries:
+                    delay = self._backoff(number)
+                    log.warning(
+                        "%s attempt %d failed: %s — retrying in %.2f s",
+                        spec.name,
+                        number,
+                        failure.reason,
+                        delay,
+                    )
+                    await self._sleep(delay)
+                    continue
+                log.warning(
+                    "%s attempt %d failed: %s — next model", spec.name, number, failure.reason
+                )
+                break
+        result.latency_ms = (time.perf_counter() - started) * 1000
+        if links:
+            log.error("no model answered at tier %s: %s", tier, "; ".join(result.attempts))
+        return result
+
+    async def _attempt(
+        self,
+        chat: BaseChatModel,
+        messages: Sequence[BaseMessage],
+        on_token: TokenSink,
+        started: float,
+    ) -> _Attempt:
+        """One streamed call; the text sent so far survives a failure."""
+        attempt = _Attempt()
+        parts: list[str] = []
+        done = False
+        try:
+            async for chunk in chat.astream(list(messages)):
+                token = chunk.text
+                if token:
+                    if attempt.ttft_ms is None:
+                        attempt.ttft_ms = (time.perf_counter() - started) * 1000
+                    parts.append(token)
+                    try:
+                        on_token(token)
+                    except Exception as exc:
+                        raise _SinkFailed from exc
+                usage = getattr(chunk, "usage_metadata", None)
+                if usage:
+                    attempt.input_tokens = (attempt.input_tokens or 0) + usage["input_tokens"]
+                    attempt.output_tokens = (attempt.output_tokens or 0) + usage["output_tokens"]
+                meta = chunk.response_metadata
+                # Bedrock names the end `stopReason`; Ollama sends `done` with `done_reason`.
+                if reason := meta.get("stopReason") or meta.get("done_reason"):
+                    attempt.stop_reason = str(reason)
+                done = done or "stopReason" in meta or meta.get("done") is True
+        except _SinkFailed as exc:
+            raise exc.__cause__ from None  # type: ignore[misc]
+        except Exception as exc:
+            attempt.failure = classify(exc)
+            log.debug("model call failed", exc_info=True)
+        if attempt.failure is None and not done:
+            attempt.failure = Failure("stream ended before the model finished", retryable=True)
+        attempt.text = "".join(parts)
+        return attempt
+
+    def _finish(
+        self,
+        result: GenerationResult,
+        tier: Tier,
+        spec: ModelSpec,
+        attempt: _Attempt,
+        messages: Sequence[BaseMessage],
+        started: float,
+    ) -> GenerationResult:
+        if attempt.failure is not None:
+            result.attempts.append(f"{spec.name}: {attempt.failure.reason}")
+            result.cut = True
+            log.warning(
+                "%s broke off mid-answer: %s — keeping the partial text",
+                spec.name,
+                attempt.failure.reason,
+            )
+        # A broken stream carries no usage: estimate (~4 characters a token) so spend is not 0.
+        input_tokens = attempt.input_tokens
+        if input_tokens is None:
+            input_tokens = sum(len(str(m.content)) for m in messages) // 4
+        output_tokens = attempt.output_tokens
+        if output_tokens is None:
+            output_tokens = (len(attempt.text) + 3) // 4
+        result.text = attempt.text
+        result.model = spec.name
+        result.tier = tier
+        result.input_tokens = input_tokens
+        result.output_tokens = output_tokens
+        result.ttft_ms = attempt.ttft_ms
+        result.stop_reason = attempt.stop_reason
+        result.cost_usd = self._prices.cost(
+            spec.name, input_tokens, output_tokens, local=spec.provider == "ollama"
+        )
+        result.latency_ms = (time.perf_counter() - started) * 1000
+        self._spend.add(result.cost_usd)
+        return result
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base·2^(attempt-1))]."""
+        ceiling = min(self._backoff_cap_s, self._backoff_base_s * 2 ** (attempt - 1))
+        return self._rng.uniform(0, ceiling)
+
+    def close(self) -> None:
+        self._spend.close()

@@ -1,0 +1,1 @@
+"""Logs, metrics and traces of what the bot does and what it costs."""

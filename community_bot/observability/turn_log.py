@@ -1,0 +1,35 @@
+"""One readable INFO line per answered turn, with no message content in it."""
+
+from __future__ import annotations
+
+import logging
+
+from community_bot.conversation import Author, FinalReply
+
+log = logging.getLogger("community_bot.turn")
+
+
+def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
+    """channel, author id, tier, model, tokens, cost, time to first token, latency, KB, outcome."""
+    turn = reply.turn
+    if turn is None:
+        return
+    retrieval = reply.retrieval
+    kb = "n/a" if retrieval is None else ("hit" if retrieval["hit"] else "miss")
+    ttft = "-" if turn["ttft_ms"] is None else f"{turn['ttft_ms']:.0f}ms"
+    log.info(
+        "turn channel=%s author=%s tier=%s model=%s tokens=%d/%d cost=$%.6f ttft=%s "
+        "latency=%.0fms total=%.0fms kb=%s outcome=%s",
+        thread_id,
+        author.id,
+        turn["tier"] or "-",
+        turn["model"],
+        turn["input_tokens"],
+        turn["output_tokens"],
+        turn["cost_usd"],
+        ttft,
+        turn["latency_ms"],
+        reply.elapsed_ms,
+        kb,
+        turn["outcome"],
+    )

@@ -1,0 +1,38 @@
+"""The narrow slice of the app facade the Discord runtime uses.
+
+Typed as a Protocol so the runtime depends on what it calls, not on how the app is built: the real
+`community_bot.app.App` satisfies it, and tests can drive the runtime with a small scripted fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from community_bot.app import StatusReport
+from community_bot.conversation import Author, FinalReply, TokenEvent
+
+
+class ConversationLike(Protocol):
+    """Turns in, streamed replies out; one memory per thread id."""
+
+    def stream_turn(
+        self, thread_id: str, text: str, author: Author, profile: str | None = None
+    ) -> AsyncIterator[TokenEvent | FinalReply]: ...
+
+    async def reset(self, thread_id: str) -> None: ...
+
+
+class Backend(Protocol):
+    """What the runtime needs from the opened app."""
+
+    @property
+    def conversation(self) -> ConversationLike: ...
+
+    async def status(self) -> StatusReport: ...
+
+    async def record_feedback(
+        self, *, thread_id: str, run_id: str | None, user_id: str, score: int
+    ) -> None: ...
+
+    async def short_title(self, question: str) -> str: ...

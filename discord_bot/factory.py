@@ -1,0 +1,138 @@
+"""Build the Discord client from settings, and run it until a signal says stop.
+
+`build_client` is the one place the client is put together; it never connects, so tests and
+tools can drive the same client against any gateway (the test suite uses a local emulator).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+import discord
+
+from community_bot.errors import ConfigError
+from community_bot.settings import Settings
+from discord_bot.backend import Backend
+from discord_bot.commands import build_tree
+from discord_bot.outlets import NO_MENTIONS
+from discord_bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only what the bot reads. Message Content is privileged: enable it in the developer portal."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    intents.guild_reactions = True
+    if settings.discord_allow_dms:
+        intents.dm_messages = True
+        intents.dm_reactions = True
+    return intents
+
+
+class CommunityClient(discord.Client):
+    """A `discord.Client` wired to the runtime; `close()` first lets queued answers finish."""
+
+    def __init__(self, runtime: Runtime, **options: Any) -> None:
+        super().__init__(**options)
+        self.runtime = runtime
+
+    async def setup_hook(self) -> None:
+        await _setup(self, self.runtime)
+
+    async def close(self) -> None:
+        await self.runtime.stop()
+        await super().close()
+
+
+class ShardedCommunityClient(discord.AutoShardedClient):
+    """The same, sharded by discord.py for large servers (DISCORD_SHARDED)."""
+
+    def __init__(self, runtime: Runtime, **options: Any) -> None:
+        super().__init__(**options)
+        self.runtime = runtime
+
+    async def setup_hook(self) -> None:
+        await _setup(self, self.runtime)
+
+    async def close(self) -> None:
+        await self.runtime.stop()
+        await super().close()
+
+
+async def _setup(client: discord.Client, runtime: Runtime) -> None:
+    """Runs after login, before the gateway connects: publish the slash commands."""
+    if runtime.settings.discord_sync_commands:
+        tree = runtime.tree
+        assert tree is not None
+        synced = await tree.sync()
+        log.info("synced %d slash commands", len(synced))
+
+
+def build_client(settings: Settings, app: Backend) -> discord.Client:
+    """The configured, unconnected Discord client for `app`.
+
+    Intents: guilds, guild messages, message content, reactions (plus DMs when DISCORD_ALLOW_DMS).
+    Mentions: `AllowedMentions.none()` as the client default, and passed again on every send and
+    edit. `discord.AutoShardedClient` when DISCORD_SHARDED. The slash commands are registered on
+    the client's command tree and synced with Discord in `setup_hook` (after login). Start it
+    with `await client.start(token)`; `await client.close()` stops taking messages, lets
+    in-flight answers finish for up to DISCORD_SHUTDOWN_GRACE_SECONDS, then disconnects. The app
+    itself (its checkpointer) is the caller's to close, after the client.
+    """
+    runtime = Runtime(settings, app)
+    options: dict[str, Any] = {
+        "intents": intents_for(settings),
+        "allowed_mentions": NO_MENTIONS,
+    }
+    client: discord.Client
+    if settings.discord_sharded:
+        client = ShardedCommunityClient(runtime, **options)
+    else:
+        client = CommunityClient(runtime, **options)
+    runtime.bind(client)
+    runtime.tree = build_tree(client, runtime)
+    client.event(runtime.on_message)
+    client.event(runtime.on_thread_create)
+    client.event(runtime.on_raw_reaction_add)
+    return client
+
+
+async def run_bot(settings: Settings) -> None:
+    """Connect to Discord and answer until SIGINT/SIGTERM, then shut down cleanly.
+
+    On a signal: stop taking new messages, finish (or after the grace period cancel) in-flight
+    answers, close the connection, then close the app and its checkpointer, so that a restart
+    continues every channel's conversation.
+    """
+    from community_bot.app import open_app  # the app pulls in the graph; only needed here
+
+    if settings.discord_bot_token is None:
+        raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
+    token = settings.discord_bot_token.get_secret_value()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with open_app(settings) as app:
+            client = build_client(settings, app)
+            runner = asyncio.create_task(client.start(token))
+            waiter = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if waiter in done:
+                log.info("signal received: finishing in-flight answers, then stopping")
+            await client.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner  # re-raises a login or gateway failure
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,93 @@
+"""Run one turn: stream the graph's answer into Discord and report where it landed.
+
+Errors end here: the details go to the log, the person gets one short polite message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import discord
+
+from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.settings import Settings
+from discord_bot import wording
+from discord_bot.backend import Backend
+from discord_bot.outlets import Outlet
+from discord_bot.streaming import StreamedReply
+
+log = logging.getLogger(__name__)
+
+TYPING_REFRESH_SECONDS = 8.0  # Discord shows "typing" for about 10 s per request
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question for the graph, as the runtime hands it over."""
+
+    thread_id: str
+    text: str
+    author: Author
+    profile: str | None
+
+
+Answered = Callable[[list[int], FinalReply], None]
+
+
+async def _keep_typing(outlet: Outlet) -> None:
+    while True:
+        try:
+            await outlet.typing()
+        except discord.HTTPException as exc:  # cosmetic: never fail a turn over it
+            log.debug("typing indicator failed: %s", exc)
+        await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+
+async def run_turn(
+    settings: Settings,
+    backend: Backend,
+    outlet: Outlet,
+    turn: Turn,
+    on_answered: Answered | None = None,
+) -> None:
+    """Stream `turn`'s answer to `outlet`; never raises except on cancellation."""
+    reply = StreamedReply(
+        outlet,
+        edit_interval=settings.discord_edit_interval_seconds,
+        limit=settings.max_response_chars,
+    )
+    typing = asyncio.create_task(_keep_typing(outlet))
+    final: FinalReply | None = None
+    try:
+        stream = backend.conversation.stream_turn(
+            turn.thread_id, turn.text, turn.author, turn.profile
+        )
+        async for event in stream:
+            if isinstance(event, TokenEvent):
+                reply.push(event.text)
+                if reply.started:
+                    typing.cancel()
+            elif final is None:
+                final = event
+                typing.cancel()
+                texts = wording.with_sources(event.chunks, event.citations)
+                ids = await reply.finish(texts or [wording.TURN_FAILED])
+                if on_answered is not None:
+                    on_answered(ids, event)
+        if final is None:
+            raise RuntimeError("the conversation ended without a final reply")
+    except asyncio.CancelledError:
+        await reply.abort()
+        raise
+    except Exception:
+        log.exception("turn failed in %s (author %s)", turn.thread_id, turn.author.id)
+        await reply.abort()
+        if final is None:
+            with contextlib.suppress(discord.HTTPException):
+                await outlet.send(wording.TURN_FAILED)
+    finally:
+        typing.cancel()

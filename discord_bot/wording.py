@@ -1,0 +1,64 @@
+"""Everything the bot says on its own behalf, plus the compact sources line.
+
+Kept in one place so the tone stays consistent and tests can compare against the same strings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from community_bot.settings import DISCORD_MESSAGE_LIMIT
+from community_bot.types import Citation
+
+TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
+RESET_DONE = "Done: I've forgotten this channel's conversation."
+RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
+DMS_DISABLED = "I only answer in the server's channels."
+EMPTY_QUESTION = "Ask me something and I'll look it up."
+
+
+def too_long(length: int, limit: int) -> str:
+    return (
+        f"That message is {length:,} characters; I can take at most {limit:,}. "
+        "Could you shorten it or split it into smaller questions?"
+    )
+
+
+def rate_limited(wait_seconds: float) -> str:
+    return (
+        "You're sending questions faster than I can answer them. "
+        f"Please wait about {max(1, math.ceil(wait_seconds))} s and try again."
+    )
+
+
+def sources_line(citations: Sequence[Citation], limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+    """`-# Sources: [1] Title · [2] Title`, dropping trailing sources that don't fit in `limit`."""
+    if not citations:
+        return ""
+    line = "-# Sources:"
+    for number, citation in enumerate(citations):
+        title = " ".join((citation["title"] or citation["source"]).split())[:80]
+        source = citation["source"]
+        label = f"[{title}](<{source}>)" if source.startswith(("http://", "https://")) else title
+        entry = f"{'' if number == 0 else ' ·'} [{citation['number']}] {label}"
+        if len(line) + len(entry) > limit:
+            break
+        line += entry
+    return line
+
+
+def with_sources(chunks: Sequence[str], citations: Sequence[Citation]) -> list[str]:
+    """The reply's messages: the graph's chunks, sources appended to the last one when they fit.
+
+    When the last chunk is too full, the sources line becomes one more small message.
+    """
+    messages = [chunk for chunk in chunks if chunk.strip()]
+    line = sources_line(citations)
+    if not line:
+        return messages
+    if messages and len(messages[-1]) + 1 + len(line) <= DISCORD_MESSAGE_LIMIT:
+        messages[-1] = f"{messages[-1]}\n{line}"
+    else:
+        messages.append(line)
+    return messages
