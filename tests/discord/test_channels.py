@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from community_bot.text.splitting import split_reply
 from tests.discord.conftest import fences_balanced, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
@@ -48,7 +50,7 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
         assert fences_balanced(write.body["content"]), write.body["content"]
     for message in messages:
         times = [e.at for e in emu.edits_of(int(message["id"]))]
-        assert all(b - a >= 0.2 - 0.02 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 0.2 - 0.02 for a, b in itertools.pairwise(times))
 
 
 async def test_unconfigured_channel_gets_nothing_unless_mentioned(emulator, tmp_path):
@@ -112,7 +114,7 @@ async def test_everyone_in_model_output_pings_nobody(emulator, tmp_path):
     settings = make_settings(emu, tmp_path)
     async with running_bot(emu, settings, backend):
         await emu.send_user_message(emu.general, emu.alice, "ping everyone please")
-        interaction = await emu.invoke_slash(
+        await emu.invoke_slash(
             "ask", {"question": "ping them"}, channel_id=emu.support, user_id=emu.alice
         )
         await emu.wait_for(lambda: emu.bot_texts(emu.general) == [expected], what="answer")
