@@ -201,3 +201,20 @@ async def test_citations_close_the_answer_compactly(emulator, tmp_path):
         "Answer to: how to install (remembered 0)\n"
         "-# Sources: [1] Install guide · [2] [FAQ](<https://example.org/faq>)"
     ]
+
+
+async def test_direct_messages_are_answered_only_when_enabled(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    dm = emu.add_dm_channel(emu.alice)
+    async with running_bot(emu, make_settings(emu, tmp_path), scripted(emu)):
+        await emu.send_user_message(dm, emu.alice, "a private question")
+        await emu.send_user_message(emu.general, emu.alice, "a public question")
+        public = ["Answer to: a public question (remembered 0)"]
+        await emu.wait_for(lambda: emu.bot_texts(emu.general) == public, what="public answer")
+        assert emu.bot_texts(dm) == []
+
+    settings = make_settings(emu, tmp_path, discord_allow_dms=True)
+    async with running_bot(emu, settings, scripted(emu)):
+        await emu.send_user_message(dm, emu.alice, "a private question")
+        private = ["Answer to: a private question (remembered 0)"]
+        await emu.wait_for(lambda: emu.bot_texts(dm) == private, what="DM answer")
