@@ -1,0 +1,39 @@
+"""The yardstick: a one-node LangGraph graph on the same SQLite checkpointer as the product.
+
+Its turn time is what LangGraph and checkpointing cost by themselves; the graph benchmark divides
+the product's turn by it, a ratio that stays meaningful on a busy or slow machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AIMessage, AnyMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
+from langgraph.graph.state import CompiledStateGraph
+
+from bench.doubles import ANSWER
+
+
+class BareState(TypedDict):
+    messages: Annotated[list[AnyMessage], add_messages]
+
+
+async def reply(state: BareState) -> dict[str, Any]:
+    return {"messages": [AIMessage(content=ANSWER)]}
+
+
+@asynccontextmanager
+async def bare_graph(path: Path) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
+    """START → reply → END, checkpointed to a SQLite file at `path`."""
+    async with AsyncSqliteSaver.from_conn_string(str(path)) as checkpointer:
+        builder = StateGraph(BareState)
+        builder.add_node("reply", reply)
+        builder.add_edge(START, "reply")
+        builder.add_edge("reply", END)
+        yield builder.compile(checkpointer=checkpointer)

@@ -1,0 +1,79 @@
+"""The benchmarks `python -m bench` runs, in order, and how each one's result becomes rows.
+
+Every benchmark is a module with `measure()`. This suite's own modules take `quick` and return
+`Row`s (with targets); plug-in modules written elsewhere may return a `dict[str, float]` instead
+(see `bench.rows`) and take `quick` only if they want it. A plug-in module that is not there yet
+is skipped with a note, so the suite runs on any branch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from bench.rows import Row, rows_from_measure
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str  # what `--only` takes
+    module: str
+    title: str  # row name prefix for a plug-in's dict result
+    plug_in: bool = False
+
+
+BENCHMARKS = (
+    Benchmark("graph", "bench.graph_overhead", "graph overhead"),
+    Benchmark("concurrency", "bench.concurrency", "concurrency"),
+    Benchmark("memory", "bench.memory_growth", "memory growth"),
+    Benchmark("discord", "bench.discord_path", "Discord path"),
+    Benchmark("routing", "bench.routing", "router decision", plug_in=True),
+    Benchmark("retrieval", "bench.retrieval", "retrieval at 100k chunks", plug_in=True),
+)
+NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)
+
+
+@dataclass
+class SuiteResult:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_suite(names: Sequence[str], *, quick: bool, progress: Any = None) -> SuiteResult:
+    """Run the named benchmarks in suite order; `progress(name)` is called before each."""
+    result = SuiteResult()
+    for benchmark in BENCHMARKS:
+        if benchmark.name not in names:
+            continue
+        module = _load(benchmark)
+        if module is None:
+            result.notes.append(f"`{benchmark.module}` is not on this branch yet: skipped.")
+            continue
+        if progress is not None:
+            progress(benchmark.name)
+        result.rows += rows_of(benchmark, module, quick=quick)
+        if note := getattr(module, "NOTE", None):
+            result.notes.append(str(note))
+    return result
+
+
+def rows_of(benchmark: Benchmark, module: ModuleType, *, quick: bool) -> list[Row]:
+    measure = module.measure
+    takes_quick = "quick" in inspect.signature(measure).parameters
+    measured = measure(quick=quick) if takes_quick else measure()
+    if isinstance(measured, Mapping):
+        return rows_from_measure(getattr(module, "TITLE", benchmark.title), measured)
+    return list(measured)
+
+
+def _load(benchmark: Benchmark) -> ModuleType | None:
+    try:
+        return importlib.import_module(benchmark.module)
+    except ModuleNotFoundError as exc:
+        if benchmark.plug_in and exc.name == benchmark.module:
+            return None
+        raise
