@@ -30,7 +30,7 @@ from bench.corpus import questions
 from bench.doubles import StreamingGateway
 from bench.knowledge import synthetic_knowledge
 from bench.rows import Row
-from bench.timing import p50_p99
+from bench.timing import p50_p99, percentile
 from community_bot.conversation import TokenEvent
 
 NOVA_LITE_TURN_MS = 1000.0
@@ -52,29 +52,35 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
         to_first_token: list[float] = []
         product: list[float] = []
         yardstick: list[float] = []
+        product_cpu: list[float] = []
+        yardstick_cpu: list[float] = []
         async with (
             bench_app(root / "app", gateway, knowledge) as app,
             bare_graph(root / "bare.sqlite") as bare,
         ):
             for number in range(warmup + turns):
                 channel = f"bench:{number % CHANNELS}"
-                started = time.perf_counter()
+                cpu_started, started = time.process_time(), time.perf_counter()
                 first = None
                 async for event in app.conversation.stream_turn(channel, next(asks), MEMBER):
                     if first is None and isinstance(event, TokenEvent):
                         first = time.perf_counter()
-                ended = time.perf_counter()
+                ended, cpu_ended = time.perf_counter(), time.process_time()
                 config: RunnableConfig = {"configurable": {"thread_id": channel}}
-                bare_started = time.perf_counter()
+                bare_cpu_started, bare_started = time.process_time(), time.perf_counter()
                 await bare.ainvoke({"messages": [HumanMessage(content=next(asks))]}, config)
-                bare_ended = time.perf_counter()
+                bare_ended, bare_cpu_ended = time.perf_counter(), time.process_time()
                 if number >= warmup and first is not None:
                     to_first_token.append((first - started) * 1000)
                     product.append((ended - started) * 1000)
                     yardstick.append((bare_ended - bare_started) * 1000)
+                    product_cpu.append((cpu_ended - cpu_started) * 1000)
+                    yardstick_cpu.append((bare_cpu_ended - bare_cpu_started) * 1000)
     overhead_p50, overhead_p99 = p50_p99(product)
     bare_p50, bare_p99 = p50_p99(yardstick)
     first_p50, first_p99 = p50_p99(to_first_token)
+    cpu_p50, cpu_p99 = p50_p99(product_cpu)
+    bare_cpu_p50 = percentile(yardstick_cpu, 50)
     share = overhead_p50 / NOVA_LITE_TURN_MS * 100
     return [
         Row(
@@ -88,6 +94,8 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
         Row("graph overhead to first token", "ms", p50=first_p50, p99=first_p99),
         Row("bare one-node graph turn", "ms", p50=bare_p50, p99=bare_p99),
         Row("graph turn ÷ bare graph turn (p50)", "×", value=overhead_p50 / bare_p50),
+        Row("graph CPU per turn", "ms", p50=cpu_p50, p99=cpu_p99),
+        Row("graph CPU ÷ bare graph CPU per turn (p50)", "×", value=cpu_p50 / bare_cpu_p50),
         Row(
             "graph overhead share of a 1 s Nova Lite turn",
             "%",
