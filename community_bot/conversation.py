@@ -103,7 +103,11 @@ class Conversation:
         context = Context(channel=thread_id, profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
-            {"messages": [human]}, config, context=context, stream_mode=["custom", "updates"]
+            {"messages": [human]},
+            config,
+            context=context,
+            stream_mode=["custom", "updates"],
+            durability="exit",
         ):
             chunk = cast(dict[str, Any], payload)
             if mode == "custom":
