@@ -24,7 +24,7 @@ MODEL_DOWN = "The language model is unavailable right now, so I answered from th
 NOTHING_FOUND = "I found nothing in the docs about that. Try other words, or ask a maintainer."
 
 
-def answer_from_docs(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+async def answer_from_docs(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     configured = state["route"]["model"] != RETRIEVAL_ONLY
     passages = state.get("passages", [])[:QUOTED_PASSAGES]
     text = docs_answer(passages, model_configured=configured)

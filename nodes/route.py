@@ -16,7 +16,7 @@ from graph.state import State
 from nodes.history import latest_question, previous_question
 
 
-def route(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+async def route(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = services_of(runtime)
     messages = state["messages"]
     previous = state.get("route")

@@ -13,7 +13,7 @@ from nodes.history import text_of
 from prompts.references import citations_for
 
 
-def split_reply(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+async def split_reply(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     settings = services_of(runtime).settings
     answer = text_of(state["messages"][-1])
     return {
