@@ -16,11 +16,11 @@ COLUMNS = ("Metric", "p50", "p99", "Value", "Unit", "Target", "Result")
 
 
 def number(value: float | None) -> str:
-    """Three significant-ish digits, no thousands separators (the smoke test parses them)."""
+    """Counts as integers, else three significant-ish digits; no thousands separators."""
     if value is None:
         return ""
     size = abs(value)
-    if size >= 100:
+    if size >= 100 or float(value).is_integer():
         return f"{value:.0f}"
     if size >= 10:
         return f"{value:.1f}"
