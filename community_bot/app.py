@@ -13,9 +13,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langsmith import utils as langsmith_utils
 
+from community_bot.checkpoints import PrunableSqliteSaver
 from community_bot.conversation import Author, Conversation, FinalReply, TurnListener
 from community_bot.ledger import Ledger
 from community_bot.observability.turn_log import log_turn
@@ -155,7 +155,7 @@ async def open_app(settings: Settings, services: Services | None = None) -> Asyn
         if callable(probe):
             await probe()
         checkpointer = await stack.enter_async_context(
-            AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path))
+            PrunableSqliteSaver.from_conn_string(str(settings.checkpoint_path))
         )
         ledger = Ledger(settings.data_dir / "turns.sqlite")
         stack.callback(ledger.close)

@@ -67,7 +67,11 @@ TurnListener = Callable[[FinalReply, str, Author], None]
 
 
 class Conversation:
-    """Runs turns of the conversation graph; one checkpointed thread per channel."""
+    """Runs turns of the conversation graph; one checkpointed thread per channel.
+
+    The checkpointer must implement `aprune` (`community_bot.checkpoints`): each turn is saved
+    once, when it ends, and only a thread's latest checkpoint is kept.
+    """
 
     def __init__(
         self,
@@ -87,7 +91,8 @@ class Conversation:
         """Yield TokenEvents as the answer is generated, then exactly one FinalReply.
 
         The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
-        running summary) finishes before this generator ends, so the next turn sees it.
+        running summary, dropping the thread's superseded checkpoints) finishes before this
+        generator ends, so the next turn sees it.
         """
         run_id = uuid.uuid4()
         started = time.perf_counter()
@@ -130,6 +135,8 @@ class Conversation:
                     if self._on_turn is not None:
                         self._on_turn(final, thread_id, author)
                     yield final
+        if self._checkpointer is not None:
+            await self._checkpointer.aprune([thread_id])
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from community_bot.conversation import Author
 from tests.fakes import ScriptedGateway
@@ -101,3 +102,24 @@ async def test_reset_forgets_the_channel(
         await app.conversation.ask("c", "fresh start", ALICE)
 
     assert _human_texts(gateway.prompts[-1]) == ["Alice: fresh start"]
+
+
+async def test_each_thread_keeps_only_its_latest_checkpoint_and_every_message(
+    conversation_app: OpenApp,
+) -> None:
+    threads = ("one", "two")
+    async with conversation_app() as app:
+        for n in range(3):
+            for thread in threads:
+                await app.conversation.ask(thread, f"question {n} in {thread}", ALICE)
+        histories = [await app.conversation.history(thread) for thread in threads]
+        path = app.settings.checkpoint_path
+
+    async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+        kept = [
+            [c async for c in saver.alist({"configurable": {"thread_id": thread}})]
+            for thread in threads
+        ]
+    assert [len(checkpoints) for checkpoints in kept] == [1, 1]
+    assert [len(history) for history in histories] == [6, 6]
+    assert kept[1][0].checkpoint["channel_values"]["messages"][0].content == "question 0 in two"
