@@ -59,6 +59,7 @@ class Knowledge:
         self.local = next((s for s in self.sources if isinstance(s, LocalIndex)), None)
         self.last_sync: list[FolderSyncReport] = []
         self._cache: LruCache[CacheKey, Result] = LruCache(CACHE_SIZE)
+        self._prepared = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Knowledge:
@@ -68,6 +69,7 @@ class Knowledge:
     async def prepare(self, *, progress: bool = False) -> list[FolderSyncReport]:
         """Bring the local index up to date with LOCAL_KB_PATHS (only changed files are read
         into the index; unchanged ones cost a read and a hash)."""
+        self._prepared = True
         if self.local is None:
             return []
         started = time.perf_counter()
@@ -95,8 +97,10 @@ class Knowledge:
         """The best passages for `query` (at most k, default KB_NUMBER_OF_RESULTS) and the
         outcome; no passages means a miss, which the prompt tells the model plainly."""
         started = time.perf_counter()
+        if not self._prepared:
+            await self._prepare_late()
         k = k or self.settings.kb_number_of_results
-        versions = [self._version(source) for source in self.sources]
+        versions = await asyncio.to_thread(lambda: [self._version(s) for s in self.sources])
         key: CacheKey | None = None
         if all(v is not None for v in versions):
             key = (normalise(query), k, tuple(v for v in versions if v is not None))
@@ -137,6 +141,14 @@ class Knowledge:
             close = getattr(source, "aclose", None)
             if callable(close):
                 await close()
+
+    async def _prepare_late(self) -> None:
+        """Runtimes that never called `prepare` (LangGraph Studio) sync on the first question;
+        a problem is logged and the search uses what the index already holds."""
+        try:
+            await self.prepare()
+        except Exception:
+            log.warning("could not sync the local knowledge folders", exc_info=True)
 
     def _min_score(self, source: KnowledgeSource) -> float:
         if self.settings.kb_min_score is not None:

@@ -232,3 +232,15 @@ async def test_status_describes_the_local_source(make_settings: MakeSettings) ->
     await knowledge.aclose()
 
     assert line.startswith("local: 3 documents, 4 passages, synced ")
+
+
+async def test_a_runtime_that_never_prepares_gets_synced_docs_on_the_first_question(
+    make_settings: MakeSettings,
+) -> None:
+    knowledge = Knowledge.from_settings(make_settings())  # as LangGraph Studio builds it
+
+    passages, outcome = await knowledge.retrieve("homebrew")
+    await knowledge.aclose()
+
+    assert outcome["hit"] is True
+    assert passages[0]["source"] == "docs/install.md"
