@@ -9,7 +9,7 @@ sentence cut in two is still found whole in one of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from community_bot.kb.documents import Document
@@ -105,19 +105,26 @@ def _sections(text: str, headings: dict[int, tuple[int, str, int]]) -> list[Sect
 def _markdown_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
     """ATX headings (`## Title`) outside fenced code, whose `# comments` are not headings."""
     headings: dict[int, tuple[int, str, int]] = {}
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        opened = FENCE.match(line)
-        if opened:
-            marker = opened.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is None and (match := ATX_HEADING.match(line)):
+    for number, (line, code) in enumerate(_with_fences(lines)):
+        if not code and (match := ATX_HEADING.match(line)):
             headings[number] = (len(match.group(1)), match.group(2).strip(), 1)
     return headings
+
+
+def _with_fences(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Each line, and whether it belongs to a fenced code block (fence lines included)."""
+    fence: str | None = None
+    for line in lines:
+        opened = FENCE.match(line)
+        if opened is None:
+            yield line, fence is not None
+            continue
+        marker = opened.group(1)
+        yield line, True
+        if fence is None:
+            fence = marker
+        elif marker[0] == fence[0] and len(marker) >= len(fence):
+            fence = None
 
 
 def _rst_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
@@ -190,16 +197,8 @@ def _blocks(text: str, limit: int) -> Iterator[str]:
 
 def _paragraphs(text: str) -> Iterator[str]:
     lines: list[str] = []
-    fence: str | None = None
-    for line in text.splitlines():
-        opened = FENCE.match(line)
-        if opened:
-            marker = opened.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-        if not line.strip() and fence is None:
+    for line, code in _with_fences(text.splitlines()):
+        if not line.strip() and not code:
             if lines:
                 yield "\n".join(lines).strip("\n")
                 lines = []

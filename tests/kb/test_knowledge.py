@@ -170,11 +170,16 @@ async def test_a_question_the_docs_dont_cover_is_a_recorded_miss(
     assert outcome["latency_ms"] > 0
 
 
-async def test_a_repeated_question_is_answered_from_the_cache(
-    make_settings: MakeSettings, index: LocalIndex, docs: Path
-) -> None:
+@pytest.fixture
+def counting(index: LocalIndex, docs: Path) -> CountingSource:
+    """The synced local index, counting the searches that reach it."""
     sync_folder(index, docs)
-    counting = CountingSource(index)
+    return CountingSource(index)
+
+
+async def test_a_repeated_question_is_answered_from_the_cache(
+    make_settings: MakeSettings, counting: CountingSource
+) -> None:
     knowledge = Knowledge([counting], make_settings())
 
     first, _ = await knowledge.retrieve("How do I install it on my Mac?")
@@ -186,15 +191,13 @@ async def test_a_repeated_question_is_answered_from_the_cache(
 
 
 async def test_the_cache_is_invalidated_when_the_docs_change(
-    make_settings: MakeSettings, index: LocalIndex, docs: Path
+    make_settings: MakeSettings, counting: CountingSource, docs: Path
 ) -> None:
-    sync_folder(index, docs)
-    counting = CountingSource(index)
     knowledge = Knowledge([counting], make_settings())
     before, _ = await knowledge.retrieve("homebrew")
 
     (docs / "install.md").write_text("# Install\n\n## macOS\n\nUse MacPorts instead of Homebrew.\n")
-    sync_folder(index, docs)
+    sync_folder(counting.inner, docs)
     after, _ = await knowledge.retrieve("homebrew")
 
     assert counting.searches == 2
