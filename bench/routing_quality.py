@@ -1,4 +1,4 @@
-"""How well the router matches the labeled set, and what it saves: `python -m bench.routing_quality`.
+"""How well the router matches the labeled set and what it saves: `python -m bench.routing_quality`.
 
 Prints accuracy on the whole set and on each split (`tune` is what the weights were tuned on,
 `heldout` was not looked at while tuning), the confusion matrix, per-category accuracy, the share

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from community_bot.models.prices import PriceTable
+from community_bot.models.prices import PriceTable, base_model_id
 from community_bot.models.providers import OLLAMA
 from community_bot.routing.requests import BadLine, RouteRequest, parse_tier, read_requests
 from community_bot.settings import Settings
@@ -143,12 +143,17 @@ def report(outcomes: Sequence[Outcome], costs: CostModel, title: str) -> str:
     groups: list[tuple[str, Scores]] = [("all", everything)]
     for split in sorted({o.split for o in outcomes if o.split is not None}):
         groups.append((split, Scores([o for o in outcomes if o.split == split])))
-    lines = [f"## {title}", "", "| set | messages | accuracy | large sent lower |", "|---|---:|---:|---:|"]
+    lines = [
+        f"## {title}",
+        "",
+        "| set | messages | accuracy | large sent lower |",
+        "|---|---:|---:|---:|",
+    ]
     for name, scores in groups:
-        lines.append(
-            f"| {name} | {scores.total} | {scores.accuracy:.1%} | {scores.large_sent_lower_rate:.1%}"
-            f" ({scores.large_sent_lower}/{scores.large_total}) |"
+        lower = (
+            f"{scores.large_sent_lower_rate:.1%} ({scores.large_sent_lower}/{scores.large_total})"
         )
+        lines.append(f"| {name} | {scores.total} | {scores.accuracy:.1%} | {lower} |")
     lines += ["", "Confusion, all messages (rows: labeled tier, columns: routed tier):", ""]
     lines += ["| labeled \\ routed | " + " | ".join(TIERS) + " |", "|---|" + "---:|" * len(TIERS)]
     for expected in TIERS:
@@ -166,11 +171,11 @@ def cost_table(routed: Mapping[Tier, int], costs: CostModel) -> list[str]:
     """Cost per 1,000 messages as routed, with a Nova Micro small tier, and always-large."""
     large = costs.models["large"]
     always_large = costs.per_thousand({"large": 1})
-    rows = [
-        (f"routed (small = {costs.models['small']})", costs.per_thousand(routed)),
-        (f"routed (small = {NOVA_MICRO})", costs.with_small(NOVA_MICRO).per_thousand(routed)),
-        (f"always {large}", always_large),
-    ]
+    rows = [(f"routed (small = {costs.models['small']})", costs.per_thousand(routed))]
+    if base_model_id(costs.models["small"]) != NOVA_MICRO:
+        micro = costs.with_small(NOVA_MICRO)
+        rows.append((f"routed (small = {NOVA_MICRO})", micro.per_thousand(routed)))
+    rows.append((f"always {large}", always_large))
     share = " / ".join(f"{routed.get(t, 0)} {t}" for t in TIERS)
     lines = [
         f"Cost per 1,000 messages at {INPUT_TOKENS} input + {OUTPUT_TOKENS} output tokens "

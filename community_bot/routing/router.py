@@ -49,15 +49,17 @@ def decide(
     reading = signals.read(text)
     weighed = _weigh(reading)
     weighed += _knowledge(reading, _sum(weighed), kb_top_score, kb_hit)
+    weighed.sort(key=lambda signal: (-signal[1], signal[0]))  # strongest first, then by name
     score = _sum(weighed)
     tier = _tier_for(score)
-    floor = _previous_floor(previous_tier, previous_text)
-    labels = [policy.LABELS[name] for name, _ in sorted(weighed, key=lambda s: (-s[1], s[0]))]
-    if floor is not None and _rank(floor) > _rank(tier) and _is_follow_up(text, reading):
-        tier = floor
-        labels.insert(0, f"{policy.LABELS[policy.FOLLOW_UP]} to a {floor} turn")
+    labels = [policy.LABELS[name] for name, _ in weighed]
+    if tier != "large" and _is_follow_up(text, reading):
+        floor = _previous_floor(previous_tier, previous_text)
+        if floor is not None and _rank(floor) > _rank(tier):
+            tier = floor
+            labels.insert(0, f"{policy.LABELS[policy.FOLLOW_UP]} to a {floor} turn")
     reason = f"{tier}: {' + '.join(labels) if labels else 'no complexity signals'}"
-    return RouteChoice(tier, reason, score, tuple(sorted(weighed, key=lambda s: -s[1])))
+    return RouteChoice(tier, reason, score, tuple(weighed))
 
 
 def _knowledge(
@@ -69,7 +71,11 @@ def _knowledge(
     clear = kb_top_score is not None and kb_top_score >= policy.KB_CLEAR_SCORE
     if clear and kb_hit is not False:
         # The KB settles a look-up or a procedure, not a judgement or a debugging session.
-        return [(policy.KB_CLEAR, policy.WEIGHTS[policy.KB_CLEAR])] if score < policy.LARGE_FROM else []
+        return (
+            [(policy.KB_CLEAR, policy.WEIGHTS[policy.KB_CLEAR])]
+            if score < policy.LARGE_FROM
+            else []
+        )
     weak = kb_top_score is not None and kb_top_score < policy.KB_WEAK_SCORE
     if kb_hit is False or weak:
         return [(policy.KB_MISS, policy.WEIGHTS[policy.KB_MISS])]
@@ -77,15 +83,19 @@ def _knowledge(
 
 
 def _previous_floor(previous_tier: Tier | None, previous_text: str | None) -> Tier | None:
-    """The tier a follow-up inherits: the previous turn's, or what its text alone would get.
+    """The tier a follow-up inherits: the higher of the previous turn's and its text's own.
 
-    The previous text is read again because the tier recorded for it may have been lowered by
-    the budget, and the recorded tier still carries a chain of follow-ups.
+    The recorded tier carries a chain of follow-ups ("and on mac?" after "and on windows?" after
+    a hard question); reading the text again undoes a tier the budget lowered.
     """
-    tiers = [previous_tier] if previous_tier else []
+    tiers: list[Tier] = []
+    if previous_tier:
+        tiers.append(previous_tier)
     if previous_text:
         tiers.append(_tier_for(_sum(_weigh(signals.read(previous_text)))))
-    return max(tiers, key=_rank) if tiers else None
+    if not tiers:
+        return None
+    return max(tiers, key=_rank)
 
 
 def _is_follow_up(text: str, reading: signals.Reading) -> bool:
