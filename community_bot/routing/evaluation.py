@@ -56,11 +56,11 @@ class Scores:
     """Accuracy and the large-sent-lower rate of a group of outcomes."""
 
     outcomes: Sequence[Outcome]
-    confusion: Mapping[tuple[Tier, Tier], int] = field(init=False)
 
-    def __post_init__(self) -> None:
-        counts = Counter((o.expected, o.routed) for o in self.outcomes)
-        object.__setattr__(self, "confusion", counts)
+    @property
+    def confusion(self) -> Counter[tuple[Tier, Tier]]:
+        """How many messages of each labeled tier went to each routed tier."""
+        return Counter((o.expected, o.routed) for o in self.outcomes)
 
     @property
     def total(self) -> int:
@@ -146,13 +146,14 @@ def report(outcomes: Sequence[Outcome], costs: CostModel, title: str) -> str:
     lines = [
         f"## {title}",
         "",
-        "| set | messages | accuracy | large sent lower |",
+        f"| set | messages | accuracy | large sent lower (limit {LARGE_SENT_LOWER_LIMIT:.0%}) |",
         "|---|---:|---:|---:|",
     ]
     for name, scores in groups:
-        lower = (
-            f"{scores.large_sent_lower_rate:.1%} ({scores.large_sent_lower}/{scores.large_total})"
-        )
+        rate = scores.large_sent_lower_rate
+        lower = f"{rate:.1%} ({scores.large_sent_lower}/{scores.large_total})"
+        if rate > LARGE_SENT_LOWER_LIMIT:
+            lower += " OVER THE LIMIT"
         lines.append(f"| {name} | {scores.total} | {scores.accuracy:.1%} | {lower} |")
     lines += ["", "Confusion, all messages (rows: labeled tier, columns: routed tier):", ""]
     lines += ["| labeled \\ routed | " + " | ".join(TIERS) + " |", "|---|" + "---:|" * len(TIERS)]

@@ -147,6 +147,18 @@ def test_route_eval_reports_accuracy_confusion_large_sent_lower_and_cost(
     assert "| routed (small = amazon.nova-micro-v1:0) |" in out
 
 
+def test_route_eval_flags_large_messages_sent_lower_past_the_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write_lines(
+        tmp_path / "l.jsonl", '{"q": "why?", "tier": "large"}', '{"q": "ok", "tier": "large"}'
+    )
+
+    out = run(capsys, "--eval", str(path))[1]
+
+    assert "| all | 2 | 50.0% | 50.0% (1/2) OVER THE LIMIT |" in out
+
+
 def test_route_eval_skips_lines_without_a_valid_label(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
