@@ -91,6 +91,8 @@ _SOCIAL_QUESTION = re.compile(
 )
 _WORD = re.compile(r"[\w'’-]+")
 _QUESTION_MARKS = re.compile(r"\?+")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_JOINER = re.compile(r"\b(?:and|then)\b")
 
 # Signals that make a message more than small talk, even when it opens with "hey" or "thanks".
 _TOPICAL = frozenset({TRACEBACK, LOG, CODE_BLOCK, SNIPPET, ERROR, PROBLEM, DESIGN, MULTI_STEP})
@@ -170,6 +172,6 @@ def _is_multi_step(prose: str) -> bool:
         return True
     # "install it, connect the docs, and make it answer in #help": three clauses in one ask.
     return any(
-        sentence.count(",") >= 2 and re.search(r"\b(?:and|then)\b", sentence)
-        for sentence in re.split(r"[.!?\n]", prose)
+        sentence.count(",") >= 2 and _CLAUSE_JOINER.search(sentence)
+        for sentence in _SENTENCE_END.split(prose)
     )
