@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.app import MEMBER, bench_app
-from bench.corpus import questions
 from bench.doubles import StreamingGateway
-from bench.knowledge import synthetic_knowledge
+from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99
 from community_bot.conversation import Conversation
@@ -49,7 +48,7 @@ async def _measure(channels: int, turns: int, chunks: int) -> list[Row]:
         root = Path(tmp)
         knowledge = await synthetic_knowledge(root / "kb", chunks)
         gateway = StreamingGateway(first_token_s=MODEL_LATENCY_S)
-        asks = questions()
+        asks = questions(channels * turns + 1)
         latencies: list[float] = []
         async with bench_app(root / "app", gateway, knowledge) as app:
             await app.conversation.ask("bench:warm-up", next(asks), MEMBER)

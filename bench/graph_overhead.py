@@ -28,9 +28,8 @@ from langchain_core.runnables import RunnableConfig
 
 from bench.app import MEMBER, bench_app
 from bench.bare_graph import bare_graph
-from bench.corpus import questions
 from bench.doubles import StreamingGateway
-from bench.knowledge import synthetic_knowledge
+from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99, percentile
 from community_bot.conversation import TokenEvent
@@ -50,7 +49,7 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
         root = Path(tmp)
         knowledge = await synthetic_knowledge(root / "kb", chunks)
         gateway = StreamingGateway()
-        asks = questions()
+        asks = questions(2 * (warmup + turns))
         to_first_token: list[float] = []
         product: list[float] = []
         yardstick: list[float] = []

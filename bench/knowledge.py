@@ -1,27 +1,31 @@
-"""The knowledge base the benchmarks search: the synthetic corpus, indexed."""
+"""The knowledge base the benchmarks search: the real local index over a synthetic corpus.
+
+The corpus and the questions are the retrieval benchmark's (`bench.retrieval`): Zipf-distributed
+vocabulary, Markdown sections of about 130 words, one passage each, and questions that never
+repeat, so the retrieval cache never answers for the index.
+"""
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+import random
+from collections.abc import Iterator
 from pathlib import Path
 
-from bench.corpus import documents
-from community_bot.services import KnowledgeSearch
-from community_bot.types import Passage
-from tests.fakes import FixedKnowledge
+from bench.app import bench_settings
+from bench.retrieval import SEED, synthetic_documents, synthetic_queries
+from community_bot.kb import Knowledge, LocalIndex
+from community_bot.kb.index import INDEX_FILE
 
 
-async def synthetic_knowledge(directory: Path, chunks: int) -> KnowledgeSearch:
-    """Interim: five corpus passages for every query, until the local index lands on main."""
-    passages: list[Passage] = [
-        {
-            "text": document.text,
-            "title": document.title,
-            "source": document.source,
-            "heading": "",
-            "score": 1.0,
-            "origin": "local",
-        }
-        for document in itertools.islice(documents(chunks), 5)
-    ]
-    return FixedKnowledge(passages)
+async def synthetic_knowledge(directory: Path, chunks: int) -> Knowledge:
+    """`Knowledge` over a local index of `chunks` synthetic passages, built in `directory`."""
+    index = LocalIndex(directory / INDEX_FILE)
+    documents = synthetic_documents(chunks, random.Random(SEED))
+    await asyncio.to_thread(index.replace_documents, "synthetic", documents)
+    return Knowledge([index], bench_settings(directory, local_kb_paths=[]))
+
+
+def questions(count: int) -> Iterator[str]:
+    """`count` distinct community-style questions over the corpus vocabulary."""
+    return iter(synthetic_queries(count, random.Random(SEED + 2)))

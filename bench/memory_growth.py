@@ -5,11 +5,13 @@ derived from it), so it grows with the conversation. The prompt must not: trimmi
 (MEMORY_MAX_MESSAGES, MEMORY_MAX_TOKENS) and the running summary keep it flat, and this
 benchmark checks that at turns 10, 100 and 1,000. It also reports the SQLite file on disk, the
 size of the thread's latest checkpoint (what each turn loads) and how many checkpoints are kept.
+Every question retrieves the same five passages, so prompt sizes differ only by memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 import tempfile
 import time
@@ -18,16 +20,25 @@ from contextlib import closing
 from pathlib import Path
 
 from bench.app import MEMBER, bench_app
-from bench.corpus import questions
 from bench.doubles import StreamingGateway
-from bench.knowledge import synthetic_knowledge
+from bench.knowledge import questions
+from bench.retrieval import SEED, synthetic_documents
 from bench.rows import Row
 from bench.timing import percentile
+from tests.fakes import FixedKnowledge, passage
 
 THREAD = "bench:long-channel"
 FLAT_TOLERANCE = 1.1  # the last prompt may exceed the middle one by 10% (summary wording)
 TIMING_WINDOW = 10  # turns averaged for the turn-time rows
 MIB = 1024 * 1024
+PASSAGES = 5
+
+
+def _same_passages_every_time() -> FixedKnowledge:
+    """Five sections of one synthetic document, retrieved for every question."""
+    document = next(synthetic_documents(1, random.Random(SEED)))
+    sections = document.text.split("\n\n## ")[1 : PASSAGES + 1]
+    return FixedKnowledge([passage(text, document.title, document.source) for text in sections])
 
 
 def _disk_bytes(database: Path) -> int:
@@ -49,8 +60,8 @@ def _checkpoints(database: Path) -> tuple[int, int]:
 async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         root = Path(tmp)
-        knowledge = await synthetic_knowledge(root / "kb", 1000)
-        asks = questions()
+        knowledge = _same_passages_every_time()
+        asks = questions(turns)
         prompts: dict[int, int] = {}
         times: list[float] = []
         async with bench_app(root / "app", StreamingGateway(), knowledge) as app:
@@ -95,5 +106,5 @@ async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
 
 def measure(quick: bool = False) -> list[Row]:
     if quick:
-        return asyncio.run(_measure(turns=60, marks=(10, 30, 60)))
+        return asyncio.run(_measure(turns=80, marks=(10, 40, 80)))
     return asyncio.run(_measure(turns=1000, marks=(10, 100, 1000)))

@@ -2,8 +2,9 @@
 
 Every benchmark is a module with `measure()`. This suite's own modules take `quick` and return
 `Row`s (with targets); plug-in modules written elsewhere may return a `dict[str, float]` instead
-(see `bench.rows`) and take `quick` only if they want it. A plug-in module that is not there yet
-is skipped with a note, so the suite runs on any branch.
+(see `bench.rows`). A plug-in's `measure` gets `quick=True` if it has a `quick` parameter, else
+the entry's `quick_arguments` (e.g. a smaller size). A plug-in module that is not there yet is
+skipped with a note, so the suite runs on any branch.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Benchmark:
     module: str
     title: str  # row name prefix for a plug-in's dict result
     plug_in: bool = False
+    quick_arguments: Mapping[str, Any] = field(default_factory=dict)
 
 
 BENCHMARKS = (
@@ -31,8 +33,14 @@ BENCHMARKS = (
     Benchmark("concurrency", "bench.concurrency", "concurrency"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
-    Benchmark("routing", "bench.routing", "router decision", plug_in=True),
-    Benchmark("retrieval", "bench.retrieval", "retrieval at 100k chunks", plug_in=True),
+    Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
+    Benchmark(
+        "retrieval",
+        "bench.retrieval",
+        "local retrieval",
+        plug_in=True,
+        quick_arguments={"chunks": 2000},
+    ),
 )
 NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)
 
@@ -63,8 +71,10 @@ def run_suite(names: Sequence[str], *, quick: bool, progress: Any = None) -> Sui
 
 def rows_of(benchmark: Benchmark, module: ModuleType, *, quick: bool) -> list[Row]:
     measure = module.measure
-    takes_quick = "quick" in inspect.signature(measure).parameters
-    measured = measure(quick=quick) if takes_quick else measure()
+    if "quick" in inspect.signature(measure).parameters:
+        measured = measure(quick=quick)
+    else:
+        measured = measure(**benchmark.quick_arguments) if quick else measure()
     if isinstance(measured, Mapping):
         return rows_from_measure(getattr(module, "TITLE", benchmark.title), measured)
     return list(measured)
