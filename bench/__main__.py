@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.getLogger("discord").setLevel(logging.ERROR)  # no voice support needed, no warning
     names = args.only or list(NAMES)
     out: Path | None = args.out
     if out is None and not args.quick and not args.only:

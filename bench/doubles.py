@@ -33,13 +33,14 @@ class StreamingGateway:
 
     `first_token_s` is awaited before the first word and `token_interval_s` between words
     (asyncio sleeps: simulated model time that leaves the event loop free, as a real network
-    call does). `first_tokens` records `time.monotonic()` of each call's first word.
+    call does). `first_token_at` maps each prompt's last message to the `time.monotonic()` of its
+    first word, so a benchmark can match an answer to the question it answers.
     """
 
     answer: str = ANSWER
     first_token_s: float = 0.0
     token_interval_s: float = 0.0
-    first_tokens: list[float] = field(default_factory=list)
+    first_token_at: dict[str, float] = field(default_factory=dict)
 
     def model_for(self, tier: Tier) -> str:
         return f"bench-{tier}"
@@ -56,7 +57,7 @@ class StreamingGateway:
         words = self.answer.split(" ")
         for index, word in enumerate(words):
             if index == 0:
-                self.first_tokens.append(time.monotonic())
+                self.first_token_at[str(messages[-1].content)] = time.monotonic()
             elif self.token_interval_s:
                 await asyncio.sleep(self.token_interval_s)
             on_token(word if index == 0 else f" {word}")
