@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -51,10 +51,16 @@ class SuiteResult:
     notes: list[str] = field(default_factory=list)
 
 
-def run_suite(names: Sequence[str], *, quick: bool, progress: Any = None) -> SuiteResult:
+def run_suite(
+    names: Sequence[str],
+    *,
+    quick: bool,
+    progress: Callable[[str], None] | None = None,
+    benchmarks: Sequence[Benchmark] = BENCHMARKS,
+) -> SuiteResult:
     """Run the named benchmarks in suite order; `progress(name)` is called before each."""
     result = SuiteResult()
-    for benchmark in BENCHMARKS:
+    for benchmark in benchmarks:
         if benchmark.name not in names:
             continue
         module = _load(benchmark)

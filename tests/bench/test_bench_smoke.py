@@ -1,0 +1,140 @@
+"""`python -m bench --quick` runs every benchmark and reports the rows the README relies on.
+
+A smoke test of the harness, not a measurement: nothing here asserts how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.rows import Row, rows_from_measure
+from bench.suite import Benchmark, run_suite
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = {
+    "graph": [
+        "graph overhead per turn",
+        "graph overhead to first token",
+        "bare one-node graph turn",
+        "graph turn ÷ bare graph turn (p50)",
+        "graph CPU per turn",
+        "graph overhead share of a 1 s Nova Lite turn",
+    ],
+    "concurrency": [
+        "parallel efficiency, 20 channels × 2 turns",
+        "efficiency ceiling set by event-loop CPU",
+        "event-loop CPU per turn under load",
+        "turn latency under load (model 100 ms)",
+    ],
+    "memory": [
+        "prompt tokens at turn 10",
+        "prompt tokens at turn 80",
+        "checkpoints kept for the thread",
+        "checkpoint database on disk after 80 turns",
+    ],
+    "discord": [
+        "Discord: model's first token → first message",
+        "Discord: edits per second per streamed message",
+        "Discord: shortest gap between two edits of a message",
+    ],
+    "routing": ["router decision time"],
+    "retrieval": ["local retrieval (query)", "local retrieval: chunks"],
+}
+NUMBER_COLUMNS = (1, 2, 3)  # p50, p99, value
+
+
+def table_rows(markdown: str) -> dict[str, list[str]]:
+    """Metric name -> its cells, for every row of the one Markdown table printed."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert lines[0].startswith("| Metric |") and set(lines[1]) <= set("|-: ")
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    return {cells[0]: cells for cells in rows}
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[str]], Any, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    data = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    return table_rows(result.stdout), data, out
+
+
+@pytest.mark.parametrize("benchmark", sorted(EXPECTED))
+def test_quick_run_reports_each_benchmarks_rows_with_numbers(
+    quick_run: tuple[dict[str, list[str]], Any, Path], benchmark: str
+) -> None:
+    rows, _, _ = quick_run
+    for expected in EXPECTED[benchmark]:
+        found = [name for name in rows if name.startswith(expected)]
+        assert found, f"no row {expected!r} in {sorted(rows)}"
+        numbers = [rows[found[0]][column] for column in NUMBER_COLUMNS if rows[found[0]][column]]
+        assert numbers, f"row {found[0]!r} has no number"
+        for number in numbers:
+            float(number)  # raises if a cell is not a plain number
+
+
+def test_rows_with_a_target_say_pass_or_fail_and_the_rest_say_nothing(
+    quick_run: tuple[dict[str, list[str]], Any, Path],
+) -> None:
+    rows, _, _ = quick_run
+    for cells in rows.values():
+        target, result = cells[5], cells[6]
+        assert (result in {"pass", "FAIL"}) == bool(target), cells
+
+
+def test_the_markdown_and_json_files_hold_the_printed_table(
+    quick_run: tuple[dict[str, list[str]], Any, Path],
+) -> None:
+    rows, data, out = quick_run
+    assert data["quick"] is True
+    assert [row["metric"] for row in data["rows"]] == list(rows)
+    assert table_rows((out / "latest.md").read_text(encoding="utf-8")) == rows
+
+
+def test_only_runs_the_named_benchmark(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "routing"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert all(name.startswith("router decision time") for name in table_rows(result.stdout))
+
+
+def test_a_plug_in_dict_becomes_rows_by_key_convention() -> None:
+    measured: Mapping[str, float] = {
+        "query_p50_ms": 1.5,
+        "query_p99_ms": 4.0,
+        "index_seconds": 2.0,
+        "index_mb": 20.0,
+        "hit_rate": 0.8,
+    }
+    assert rows_from_measure("retrieval", measured) == [
+        Row("retrieval (query)", "ms", p50=1.5, p99=4.0),
+        Row("retrieval: index seconds", "s", value=2.0),
+        Row("retrieval: index mb", "MB", value=20.0),
+        Row("retrieval: hit rate", "", value=0.8),
+    ]
+
+
+def test_a_plug_in_not_on_the_branch_is_skipped_with_a_note() -> None:
+    ghost = Benchmark("ghost", "bench.not_written_yet", "ghost", plug_in=True)
+    result = run_suite(["ghost"], quick=True, benchmarks=[ghost])
+    assert result.rows == []
+    assert result.notes == ["`bench.not_written_yet` is not on this branch yet: skipped."]
