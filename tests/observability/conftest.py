@@ -15,9 +15,12 @@ from community_bot.observability.logs import HANDLER_NAME, NOISY_LIBRARIES, conf
 from community_bot.settings import Settings
 from tests.discord.conftest import emulator
 from tests.emulators.langsmith import LangSmithEmulator
-from tests.graph.conftest import conversation_app, gateway, knowledge, make_settings
 
-__all__ = ["conversation_app", "emulator", "gateway", "knowledge", "make_settings"]
+# Every graph-level fixture (conversation_app and whatever it depends on), kept in step with
+# tests/graph/conftest.py without naming each one here.
+from tests.graph.conftest import *  # noqa: F403
+
+__all__ = ["emulator"]
 
 
 @pytest.fixture
