@@ -46,12 +46,15 @@ class Telemetry:
         with self.tracing.turn(run_id, thread_id, question, author, profile) as root:
 
             def answered(reply: FinalReply) -> None:
-                log_turn(reply, thread_id, author)
-                self.metrics.observe_turn(reply)
-                if reply.turn is not None:
-                    self.ledger.record_turn(ledger_row(reply, thread_id, author))
-                if root is not None:
-                    self.tracing.describe(root, reply)
+                try:
+                    log_turn(reply, thread_id, author)
+                    self.metrics.observe_turn(reply)
+                    if reply.turn is not None:
+                        self.ledger.record_turn(ledger_row(reply, thread_id, author))
+                    if root is not None:
+                        self.tracing.describe(root, reply)
+                except Exception:  # a full disk must not cost the user an answer already written
+                    log.exception("could not record turn %s in %s", reply.run_id, thread_id)
 
             try:
                 yield answered

@@ -1,17 +1,21 @@
-"""A turn that breaks with an exception is still accounted for: counted and traced as an error."""
+"""Failures around a turn: a turn that raises is counted and traced as an error, and a turn whose
+record cannot be written still reaches the user."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from langchain_core.messages import BaseMessage
 
+from community_bot.app import open_app
 from community_bot.conversation import Author
 from community_bot.models.gateway import GenerationResult, TokenSink
+from community_bot.services import Services
+from community_bot.settings import Settings
 from community_bot.types import Tier
 from tests.emulators.langsmith import LangSmithEmulator
-from tests.fakes import ScriptedGateway
+from tests.fakes import FixedKnowledge, ScriptedGateway, length_router
 from tests.graph.conftest import OpenApp
 from tests.observability.conftest import scrape, value
 
@@ -27,17 +31,16 @@ class BrokenGateway(ScriptedGateway):
         raise RuntimeError("bug in the model layer")
 
 
-@pytest.fixture
-def gateway() -> ScriptedGateway:
-    return BrokenGateway()
-
-
 async def test_a_failed_turn_is_counted_by_kind_and_its_trace_ends_in_error(
-    conversation_app: OpenApp, langsmith: LangSmithEmulator
+    make_settings: Callable[..., Settings],
+    knowledge: FixedKnowledge,
+    langsmith: LangSmithEmulator,
 ) -> None:
-    async with conversation_app(
+    settings = make_settings(
         metrics_port=0, langsmith_tracing=True, langsmith_endpoint=langsmith.url
-    ) as app:
+    )
+    services = Services(settings, knowledge, BrokenGateway(), length_router)
+    async with open_app(settings, services) as app:
         with pytest.raises(RuntimeError, match="bug in the model layer"):
             await app.conversation.ask("discord:1", "How do I install it?", ALICE)
         assert app.telemetry.metrics_server is not None
@@ -48,3 +51,14 @@ async def test_a_failed_turn_is_counted_by_kind_and_its_trace_ends_in_error(
     [root] = langsmith.root_runs()
     assert "RuntimeError" in root["error"]
     assert root["extra"]["metadata"]["channel"] == "discord:1"
+
+
+async def test_a_turn_still_answers_when_its_record_cannot_be_written(
+    conversation_app: OpenApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with conversation_app() as app:
+        app.ledger.close()  # as good as a full disk: every write now fails
+        reply = await app.conversation.ask("discord:1", "How do I install it?", ALICE)
+
+    assert reply.text == "answer from medium"
+    assert f"could not record turn {reply.run_id} in discord:1" in caplog.text

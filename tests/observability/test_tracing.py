@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from community_bot.conversation import Author
+from community_bot.errors import ConfigError
 from community_bot.observability.tracing import FEEDBACK_KEY, ROOT_RUN_NAME
+from community_bot.settings import load_settings
 from tests.emulators.langsmith import LangSmithEmulator
 from tests.fakes import ScriptedGateway
 from tests.graph.conftest import OpenApp
@@ -122,3 +126,19 @@ async def test_with_tracing_off_nothing_reaches_langsmith(
         assert app.ledger.feedback_for(str(reply.run_id)) == [("9", 1)]  # kept locally
 
     assert langsmith.requests == []
+
+
+def test_tracing_to_langsmith_cloud_without_a_key_fails_at_start_naming_the_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in (
+        "LANGSMITH_API_KEY",
+        "LANGCHAIN_API_KEY",
+        "LANGSMITH_ENDPOINT",
+        "LANGCHAIN_ENDPOINT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGSMITH_TRACING", "true")
+    with pytest.raises(ConfigError, match="LANGSMITH_API_KEY is required when LANGSMITH_TRACING"):
+        load_settings()
