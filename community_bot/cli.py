@@ -23,6 +23,7 @@ from community_bot.settings import Settings, describe_settings, load_settings
 
 FEATURE_COMMANDS = (
     "community_bot.routing.cli",
+    "community_bot.kb.cli",
     "discord_bot.cli",
     "community_bot.observability.stats_cli",
 )
