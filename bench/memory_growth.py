@@ -32,6 +32,10 @@ FLAT_TOLERANCE = 1.1  # the last prompt may exceed the middle one by 10% (summar
 TIMING_WINDOW = 10  # turns averaged for the turn-time rows
 MIB = 1024 * 1024
 PASSAGES = 5
+NOTE = (
+    "Memory growth: one channel, default MEMORY_MAX_MESSAGES=50 and MEMORY_MAX_TOKENS=6000; "
+    "every question retrieves the same 5 passages, so only memory changes the prompt."
+)
 
 
 def _same_passages_every_time() -> FixedKnowledge:

@@ -143,3 +143,17 @@ def test_an_empty_questions_file_is_reported_by_name(
 
     assert code == 2
     assert f"no questions in {empty}" in err
+
+
+def test_help_lists_the_options_the_gates_and_the_variables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["bench", "--help"])
+    text = capsys.readouterr().out
+
+    assert exited.value.code == 0
+    for option in ("--questions", "--tier", "--mode", "--repeat", "--per-day", "--json"):
+        assert option in text
+    assert "response time < 5 s avg" in text
+    assert "environment variables" in text and "OLLAMA_MODEL" in text and "NOVA_MODEL_ID" in text
