@@ -20,20 +20,6 @@ from community_bot.settings import Settings, load_settings
 from community_bot.types import TIERS
 
 DEFAULT_QUESTIONS = Path(__file__).with_name("questions.txt")
-BENCH_VARIABLES = (
-    "BACKEND_MODE",
-    "AWS_REGION",
-    "NOVA_",
-    "MODEL_",
-    "OLLAMA_",
-    "DAILY_BUDGET_USD",
-    "KNOWLEDGE_BASE_ID",
-    "KB_",
-    "LOCAL_KB_",
-    "DATA_DIR",
-    "SYSTEM_PROMPT",
-    "PROMPT_",
-)
 GATE_FAILED = 1
 
 
@@ -46,7 +32,6 @@ def register(subparsers: Any) -> None:
         "Time the configured models (Bedrock, Ollama) on a set of questions through the real "
         "conversation, and check the quality gates: response time < 5 s avg, error rate < 1%, "
         "daily cost < $2. Exits 0 if all pass, 1 if one fails, 2 if no model is usable.",
-        BENCH_VARIABLES,
     )
     parser.add_argument(
         "--questions",
