@@ -7,9 +7,11 @@
 `route` chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so
 does `generate` when every model of the fallback chain failed.
 
-Every node and routing function is `async def`, even those that never await: LangGraph runs a
-plain function on a worker thread, and that hop costs more than these functions themselves
-(`python -m bench --only graph`: CPU per turn −12%).
+Nodes and routing functions are `async def`, even those that never await: LangGraph runs a plain
+function on a worker thread, and that hop costs more than these functions themselves (`python -m
+bench --only graph`). The exception is `assemble_prompt`, the first node: in LangGraph Studio it
+builds the services from the environment and reads the prompt files, blocking I/O that must stay
+off the event loop (`langgraph dev` rejects it there).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from graph.state import State
 from nodes.history import speaker_of, text_of
 
 
-async def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = services_of(runtime)
     settings = services.settings
     profile = services.profile(runtime.context.profile if runtime.context else None)
