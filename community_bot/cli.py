@@ -21,7 +21,7 @@ from community_bot.conversation import Author, FinalReply, TokenEvent
 from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings, describe_settings, load_settings
 
-FEATURE_COMMANDS = ("community_bot.routing.cli", "discord_bot.cli")
+FEATURE_COMMANDS = ("community_bot.routing.cli", "community_bot.kb.cli", "discord_bot.cli")
 TERMINAL_THREAD = "terminal"
 CONVERSATION_VARIABLES = (
     "BACKEND_MODE",

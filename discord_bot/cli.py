@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 from typing import Any
 
 from community_bot.errors import ConfigError
-from community_bot.settings import describe_settings, load_settings
+from community_bot.settings import Settings, describe_settings, load_settings
 
 _SECTIONS = ("DISCORD_", "RATE_LIMIT_", "MAX_RESPONSE_CHARS")
 
@@ -92,16 +91,17 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """Entry point of `community-bot run`: 0 after a clean stop, 2 on bad configuration."""
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Entry point of `community-bot run`: 0 after a clean stop.
+
+    Command-line options override the environment's settings, validated again as a whole; a
+    ConfigError (exit code 2, variable named) reaches the caller before anything connects.
+    """
     from discord_bot.factory import run_bot  # discord.py and the graph load only for `run`
 
-    try:
-        settings = load_settings(**overrides_from(args))
-        if settings.discord_bot_token is None:
-            raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
-    except ConfigError as exc:
-        logging.getLogger(__name__).error("%s", exc)
-        return 2
+    if overrides := overrides_from(args):
+        settings = load_settings(**overrides)
+    if settings.discord_bot_token is None:
+        raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
     asyncio.run(run_bot(settings))
     return 0

@@ -15,7 +15,11 @@ from community_bot.types import Passage
 
 
 class KnowledgeSource(Protocol):
-    """Something that answers a query with ranked passages."""
+    """Something that answers a query with ranked passages.
+
+    A source may also carry a `default_min_score: float` attribute, the score below which its
+    passages are not relevant (KB_MIN_SCORE overrides it); without one every passage counts.
+    """
 
     @property
     def name(self) -> str:

@@ -114,7 +114,10 @@ def classify(exc: BaseException) -> Failure:
         return Failure("timed out waiting for the model", retryable=True)
     if isinstance(
         exc,
-        ConnectionClosedError | httpx.TransportError | ConnectionError | urllib3.exceptions.HTTPError,
+        ConnectionClosedError
+        | httpx.TransportError
+        | ConnectionError
+        | urllib3.exceptions.HTTPError,
     ):
         return Failure(f"connection broken: {_short(str(exc))}", retryable=True)
     if isinstance(exc, NoCredentialsError):

@@ -19,6 +19,10 @@ from community_bot.text.fences import FENCE_LINE, Fence, FenceTracker, fence_tra
 
 DISCORD_MESSAGE_LIMIT = 2000
 DEFAULT_LIMIT = 1800
+# Below this, a fence line with its indentation, reopening and closing may not fit in one chunk,
+# and a chunk may then have to end inside a block or hold only whitespace. MAX_RESPONSE_CHARS
+# is at least 100, so the bot never splits that finely; smaller limits still fit and round-trip.
+MIN_RENDERING_LIMIT = 40
 
 # Kinds of cut, best first.
 _PARAGRAPH, _LINE, _SENTENCE, _WORD, _ANYWHERE = range(5)
@@ -36,6 +40,8 @@ def split_reply(text: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     open in the last chunk (``balance_fences`` closes it, if wanted). When reopening a block
     would not leave room for a single character, that block is cut like plain text instead.
     A chunk is whitespace only when the text is, or holds a run of more than `limit` spaces.
+    The rendering guarantees (no block left open, no whitespace-only chunk) need a limit of at
+    least MIN_RENDERING_LIMIT; any limit keeps every chunk within it and round-trips.
     """
     if not 1 <= limit <= DISCORD_MESSAGE_LIMIT:
         raise ValueError(f"limit must be between 1 and {DISCORD_MESSAGE_LIMIT}, got {limit}")

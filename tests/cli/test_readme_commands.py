@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -116,3 +117,42 @@ def test_every_command_explains_its_options_and_variables(
     assert exited.value.code == 0
     text = capsys.readouterr().out
     assert "environment variables" in text or "subcommands" in text.lower() or "{" in text
+
+
+def chat(tmp_path: Path, script: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "community_bot.cli", "chat", "--channel", "demo"],
+        input=script,
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def human_messages(tmp_path: Path, thread: str) -> list[str]:
+    from community_bot.app import open_app
+    from community_bot.settings import Settings
+
+    async def read() -> list[str]:
+        settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+        async with open_app(settings) as app:
+            history = await app.conversation.history(thread)
+        return [str(m.content) for m in history if m.type == "human"]
+
+    return asyncio.run(read())
+
+
+def test_terminal_chat_streams_answers_remembers_and_resets(tmp_path: Path) -> None:
+    out = chat(tmp_path, "How do I install community-bot on my Mac?\nAnd on Windows?\n/quit\n")
+    assert "thread 'demo'" in out
+    assert out.count("bot> ") == 2
+    assert "Homebrew" in out
+    questions = ["How do I install community-bot on my Mac?", "And on Windows?"]
+    assert human_messages(tmp_path, "demo") == questions  # a later process continues the thread
+
+    assert "(memory of this thread cleared)" in chat(tmp_path, "/reset\n")
+    assert human_messages(tmp_path, "demo") == []

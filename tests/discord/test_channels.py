@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from community_bot.text.splitting import split_reply
 from tests.discord.conftest import fences_balanced, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
@@ -48,7 +50,7 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
         assert fences_balanced(write.body["content"]), write.body["content"]
     for message in messages:
         times = [e.at for e in emu.edits_of(int(message["id"]))]
-        assert all(b - a >= 0.2 - 0.02 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 0.2 - 0.02 for a, b in itertools.pairwise(times))
 
 
 async def test_unconfigured_channel_gets_nothing_unless_mentioned(emulator, tmp_path):
@@ -112,7 +114,7 @@ async def test_everyone_in_model_output_pings_nobody(emulator, tmp_path):
     settings = make_settings(emu, tmp_path)
     async with running_bot(emu, settings, backend):
         await emu.send_user_message(emu.general, emu.alice, "ping everyone please")
-        interaction = await emu.invoke_slash(
+        await emu.invoke_slash(
             "ask", {"question": "ping them"}, channel_id=emu.support, user_id=emu.alice
         )
         await emu.wait_for(lambda: emu.bot_texts(emu.general) == [expected], what="answer")
@@ -199,3 +201,20 @@ async def test_citations_close_the_answer_compactly(emulator, tmp_path):
         "Answer to: how to install (remembered 0)\n"
         "-# Sources: [1] Install guide · [2] [FAQ](<https://example.org/faq>)"
     ]
+
+
+async def test_direct_messages_are_answered_only_when_enabled(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    dm = emu.add_dm_channel(emu.alice)
+    async with running_bot(emu, make_settings(emu, tmp_path), scripted(emu)):
+        await emu.send_user_message(dm, emu.alice, "a private question")
+        await emu.send_user_message(emu.general, emu.alice, "a public question")
+        public = ["Answer to: a public question (remembered 0)"]
+        await emu.wait_for(lambda: emu.bot_texts(emu.general) == public, what="public answer")
+        assert emu.bot_texts(dm) == []
+
+    settings = make_settings(emu, tmp_path, discord_allow_dms=True)
+    async with running_bot(emu, settings, scripted(emu)):
+        await emu.send_user_message(dm, emu.alice, "a private question")
+        private = ["Answer to: a private question (remembered 0)"]
+        await emu.wait_for(lambda: emu.bot_texts(dm) == private, what="DM answer")

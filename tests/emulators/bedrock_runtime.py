@@ -1,4 +1,4 @@
-"""A local Amazon Bedrock runtime: Converse and ConverseStream over real HTTP and event-stream framing.
+"""A local Amazon Bedrock runtime: Converse and ConverseStream over HTTP, with event-stream framing.
 
 The real clients (boto3, `ChatBedrockConverse`) talk to it unmodified: point them here with
 `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` (see `aws_env`) and any dummy credentials. Each model id gets a
@@ -347,7 +347,7 @@ class BedrockEmulator(ThreadedEmulator):
         )
 
     async def _converse(self, request: web.Request) -> web.Response:
-        model_id, behaviour, input_tokens = await self._receive(request, "converse")
+        _model_id, behaviour, input_tokens = await self._receive(request, "converse")
         if behaviour.error:
             return self._error(behaviour.error, behaviour.message)
         if behaviour.cut_after is not None:
@@ -372,7 +372,7 @@ class BedrockEmulator(ThreadedEmulator):
 
     async def _converse_stream(self, request: web.Request) -> web.StreamResponse:
         started = time.monotonic()
-        model_id, behaviour, input_tokens = await self._receive(request, "converse-stream")
+        _model_id, behaviour, input_tokens = await self._receive(request, "converse-stream")
         if behaviour.error:
             return self._error(behaviour.error, behaviour.message)
         response = web.StreamResponse(

@@ -91,6 +91,17 @@ class DiscordEmulator:
         )
         return channel_id
 
+    def add_dm_channel(self, user_id: int) -> int:
+        """A direct-message channel between the bot and a member (outside the guild)."""
+        channel_id = p.snowflake()
+        self.channels[channel_id] = {
+            "id": str(channel_id),
+            "type": p.DM,
+            "last_message_id": None,
+            "recipients": [self.users[user_id]],
+        }
+        return channel_id
+
     def add_member(self, name: str, *, roles: Iterable[int] = (), bot: bool = False) -> int:
         user_id = p.snowflake()
         self._add_member(p.user(user_id, name, bot=bot), list(roles))
@@ -327,11 +338,12 @@ class DiscordEmulator:
     def store_message(
         self, channel_id: int, author: Payload, content: str, reference: Payload | None = None
     ) -> Payload:
-        member = self.members.get(int(author["id"]))
+        in_dm = self.channels[channel_id]["type"] == p.DM
+        member = None if in_dm else self.members.get(int(author["id"]))
         data = p.message(
             p.snowflake(),
             channel_id,
-            self.guild_id,
+            None if in_dm else self.guild_id,
             author,
             content,
             author_member={k: v for k, v in member.items() if k != "user"} if member else None,
@@ -364,7 +376,7 @@ class DiscordEmulator:
             "private_channels": [],
             "relationships": [],
         }
-        channels = [c for c in self.channels.values() if c["type"] != p.PUBLIC_THREAD]
+        channels = [c for c in self.channels.values() if c["type"] in (p.TEXT, p.FORUM)]
         threads = [c for c in self.channels.values() if c["type"] == p.PUBLIC_THREAD]
         guild = p.guild(
             self.guild_id, self.owner_id, self.roles, channels, threads, list(self.members.values())

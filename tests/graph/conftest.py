@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from community_bot.app import App, open_app
-from community_bot.services import Services
+from community_bot.services import Router, Services
 from community_bot.settings import Settings
 from tests.fakes import FixedKnowledge, ScriptedGateway, length_router, passage
 
@@ -30,6 +30,12 @@ def knowledge() -> FixedKnowledge:
 
 
 @pytest.fixture
+def router() -> Router:
+    """The router the conversation uses; a test module overrides it to test the real one."""
+    return length_router
+
+
+@pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         return Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)  # type: ignore[call-arg]
@@ -39,12 +45,15 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 
 @pytest.fixture
 def conversation_app(
-    make_settings: Callable[..., Settings], gateway: ScriptedGateway, knowledge: FixedKnowledge
+    make_settings: Callable[..., Settings],
+    gateway: ScriptedGateway,
+    knowledge: FixedKnowledge,
+    router: Router,
 ) -> OpenApp:
     @asynccontextmanager
     async def opened(**overrides: Any) -> AsyncIterator[App]:
         settings = make_settings(**overrides)
-        services = Services(settings, knowledge, gateway, length_router)
+        services = Services(settings, knowledge, gateway, router)
         async with open_app(settings, services) as app:
             yield app
 

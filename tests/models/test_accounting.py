@@ -93,7 +93,9 @@ def test_prices_match_ids_with_region_prefixes(
 def test_model_prices_from_the_environment_override_the_defaults(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("MODEL_PRICES", '{"amazon.nova-pro-v1:0": [1.0, 5.0], "llama3.2:3b": [0.01, 0.02]}')
+    monkeypatch.setenv(
+        "MODEL_PRICES", '{"amazon.nova-pro-v1:0": [1.0, 5.0], "llama3.2:3b": [0.01, 0.02]}'
+    )
 
     table = PriceTable(Settings(_env_file=None).model_prices)  # type: ignore[call-arg]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from community_bot.models import RoutedGateway
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, cut, drop, fail
 from tests.emulators.ollama import OllamaEmulator, refused_url
 from tests.emulators.ollama import cut as ollama_cut
@@ -33,7 +32,9 @@ async def test_throttled_large_model_falls_back_to_medium(
     assert result.model == LITE
     assert result.tier == "medium"
     assert result.text == f"Answer from {LITE}."
-    assert result.attempts == [f"{PRO}: ThrottlingException (429): Emulated ThrottlingException"] * 3
+    assert (
+        result.attempts == [f"{PRO}: ThrottlingException (429): Emulated ThrottlingException"] * 3
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,10 @@ async def test_bedrock_down_for_every_tier_ends_on_ollama(
     assert bedrock.model_ids() == [PRO, LITE]
     assert ollama.model_names() == [OLLAMA_MODEL]
     assert (result.model, result.tier) == (OLLAMA, "small")
-    assert [a.split(":")[0] for a in result.attempts] == ["amazon.nova-pro-v1", "amazon.nova-lite-v1"]
+    assert [a.split(":")[0] for a in result.attempts] == [
+        "amazon.nova-pro-v1",
+        "amazon.nova-lite-v1",
+    ]
 
 
 async def test_missing_ollama_model_is_not_retried_and_leaves_retrieval(

@@ -83,7 +83,8 @@ async def test_nova_settings_become_the_inference_configuration(
 
 
 @pytest.mark.parametrize(
-    "profile_id", ["us.amazon.nova-pro-v1:0", "eu.amazon.nova-pro-v1:0", "apac.amazon.nova-pro-v1:0"]
+    "profile_id",
+    ["us.amazon.nova-pro-v1:0", "eu.amazon.nova-pro-v1:0", "apac.amazon.nova-pro-v1:0"],
 )
 async def test_cross_region_inference_profile_ids_reach_bedrock_url_encoded(
     make_gateway: MakeGateway, bedrock: BedrockEmulator, profile_id: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from community_bot.text import DISCORD_MESSAGE_LIMIT, is_inside_fence, join_chunks, split_reply
@@ -138,7 +140,8 @@ def test_crlf_line_endings_are_never_split() -> None:
     text = "First line\r\nSecond line\r\n\r\n```py\r\nx = 1\r\ny = 2\r\n```\r\n"
     for limit in range(len("```py\r\n"), len(text) + 1):
         chunks = split(text, limit)
-        assert not any(a.endswith("\r") and b.startswith("\n") for a, b in zip(chunks, chunks[1:]))
+        pairs = itertools.pairwise(chunks)
+        assert not any(a.endswith("\r") and b.startswith("\n") for a, b in pairs)
 
 
 def test_unterminated_fence_is_closed_in_every_chunk_but_the_last() -> None:

@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from community_bot.text import balance_fences, is_inside_fence, join_chunks, split_reply
+from community_bot.text.splitting import MIN_RENDERING_LIMIT
 
-examples = settings(deadline=None, max_examples=300)
+examples = settings(deadline=None, max_examples=max(300, settings.default.max_examples))
 
 LANGUAGES = ["", "python", "js", "bash", "json", "rust", "c++", "console", "yaml"]
+
 
 def long_word(stem: str, length: int) -> str:
     """A URL, or a minified line of code, cheaper to draw than a random text that long."""
@@ -67,8 +69,9 @@ def simple_markdown() -> st.SearchStrategy[str]:
     return blocks.map("\n\n".join)
 
 
-# Small limits force many cuts; any limit up to Discord's must work.
-limits = st.one_of(st.integers(20, 120), st.integers(20, 2000))
+# Small limits force many cuts; any limit up to Discord's must work. Below 40 characters a fence
+# line, its reopening and its closing may not fit in one chunk together (see split_reply).
+limits = st.one_of(st.integers(MIN_RENDERING_LIMIT, 120), st.integers(MIN_RENDERING_LIMIT, 2000))
 
 
 @examples
@@ -84,7 +87,9 @@ def test_join_chunks_restores_the_text_exactly(text: str, limit: int) -> None:
 
 
 fuzz = st.lists(
-    st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\r\n", ".", "`", "~", "```", "~~~~", "```py"]),
+    st.sampled_from(
+        ["a", "b", " ", "\t", "\n", "\r", "\r\n", ".", "`", "~", "```", "~~~~", "```py"]
+    ),
     max_size=80,
 ).map("".join)
 
@@ -137,7 +142,9 @@ def test_chunks_keep_every_word_once_and_in_order(numbered: tuple[str, int], lim
 
 @examples
 @given(markdown(), st.data())
-def test_every_streamed_prefix_renders_with_its_blocks_closed(text: str, data: st.DataObject) -> None:
+def test_every_streamed_prefix_renders_with_its_blocks_closed(
+    text: str, data: st.DataObject
+) -> None:
     prefix = text[: data.draw(st.integers(0, len(text)))]
     balanced = balance_fences(prefix)
     assert balanced.startswith(prefix)

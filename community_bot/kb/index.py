@@ -1,0 +1,442 @@
+"""The local knowledge index: SQLite FTS5 with BM25 ranking, in one file under DATA_DIR.
+
+Why FTS5: it ships with Python, lives on disk, and updates in place, so a changed document costs
+only its own rows and a restart reads nothing back into memory (bm25s, the other candidate, keeps
+a sparse matrix that must be rebuilt and reloaded whole). Measured in `bench/retrieval.py`.
+
+Documents arrive through `replace_documents` (the DocumentSink contract) from folders and source
+agents. Each keeps a content hash, so an unchanged document is skipped without being chunked.
+The FTS table holds analysed terms (see `analysis`), the `chunks` table the text shown to people.
+
+Queries are shaped before SQLite sees them: stopwords are gone already, and terms found in a
+large share of passages are left out of the MATCH (they would make SQLite rank most rows while
+adding almost nothing to BM25); they still count when a candidate's coverage is scored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from community_bot.kb.analysis import flatten, query_concepts, terms
+from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
+from community_bot.kb.documents import Document
+from community_bot.kb.scoring import concept_weights, coverage
+from community_bot.kb.sources import IndexReport
+from community_bot.types import Passage
+
+# Bump when analysis or chunking changes: an index in an older format is rebuilt from scratch.
+INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
+INDEX_FILE = "knowledge.sqlite"
+DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs-fragments/knowledge-base.md)
+TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+CANDIDATES_PER_RESULT = 4
+COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
+MAX_MATCH_TERMS = 12
+BATCH_DOCUMENTS = 500
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (id TEXT PRIMARY KEY, synced_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    source_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    chunks INTEGER NOT NULL,
+    PRIMARY KEY (source_id, doc_id)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_of_document ON chunks (source_id, doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms
+    USING fts5 (title, heading, body, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS term_counts USING fts5vocab (chunk_terms, 'row');
+"""
+RANKED = """
+SELECT rowid, bm25(chunk_terms, ?, ?, ?) AS rank FROM chunk_terms
+WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?
+"""
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """One source of the local index, as `kb stats` shows it."""
+
+    source_id: str
+    documents: int
+    chunks: int
+    synced_at: datetime | None
+
+
+@dataclass
+class _Statistics:
+    """Corpus statistics for one index generation; dropped when the content changes."""
+
+    generation: str
+    chunks: int
+    frequencies: dict[str, int] = field(default_factory=dict)
+
+
+def content_hash(document: Document) -> str:
+    """Changes when anything that ends up in the index changes, including the index format."""
+    fields = [
+        INDEX_FORMAT,
+        document.title,
+        document.source,
+        document.category,
+        document.text,
+        sorted(document.metadata.items()),
+    ]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+class LocalIndex:
+    """The on-disk index: a DocumentSink for collectors and the `local` KnowledgeSource."""
+
+    name = "local"
+    default_min_score = DEFAULT_MIN_SCORE
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._writer: sqlite3.Connection | None = None
+        self._readers = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._statistics: _Statistics | None = None
+
+    # --- connections -------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA busy_timeout = 5000")
+        with self._connections_lock:
+            self._connections.append(connection)
+        return connection
+
+    def _write_connection(self) -> sqlite3.Connection:
+        """The one writing connection; opening it creates or upgrades the schema."""
+        with self._open_lock:
+            if self._writer is None:
+                writer = self._connect()
+                self._ensure_schema(writer)
+                self._writer = writer
+            return self._writer
+
+    def _read_connection(self) -> sqlite3.Connection:
+        """A connection per thread, so searches never wait for a write in progress."""
+        connection: sqlite3.Connection | None = getattr(self._readers, "connection", None)
+        if connection is None:
+            self._write_connection()
+            connection = self._connect()
+            self._readers.connection = connection
+        return connection
+
+    def _ensure_schema(self, connection: sqlite3.Connection) -> None:
+        connection.executescript(SCHEMA)
+        row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is not None and row[0] == INDEX_FORMAT:
+            return
+        with _transaction(connection):
+            for table in ("term_counts", "chunk_terms", "chunks", "documents", "sources", "meta"):
+                connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.executescript(SCHEMA)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("format", INDEX_FORMAT), ("generation", "0")],
+        )
+
+    def close(self) -> None:
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        self._writer = None
+        self._readers = threading.local()
+
+    async def aclose(self) -> None:
+        self.close()
+
+    # --- DocumentSink ------------------------------------------------------------------
+
+    def replace_documents(
+        self, source_id: str, documents: Iterable[Document], *, keep: Collection[str] = ()
+    ) -> IndexReport:
+        """Make `documents` the whole content of `source_id`. Ids in `keep` are left exactly as
+        they are (a file that could not be read this time keeps its last good version); `keep`
+        is read only once `documents` is exhausted, so a lazy loader may add to it as it goes."""
+        connection = self._write_connection()
+        with self._write_lock:
+            known = dict(
+                connection.execute(
+                    "SELECT doc_id, hash FROM documents WHERE source_id = ?", (source_id,)
+                ).fetchall()
+            )
+            seen: set[str] = set()
+            added = updated = unchanged = written = pending = 0
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for document in documents:
+                    seen.add(document.id)
+                    digest = content_hash(document)
+                    if known.get(document.id) == digest:
+                        unchanged += 1
+                        continue
+                    if document.id in known:
+                        updated += 1
+                        _delete_document(connection, source_id, document.id)
+                    else:
+                        added += 1
+                    written += _insert_document(connection, source_id, document, digest)
+                    known[document.id] = digest
+                    pending += 1
+                    if pending >= BATCH_DOCUMENTS:
+                        _bump_generation(connection)
+                        connection.execute("COMMIT")
+                        connection.execute("BEGIN IMMEDIATE")
+                        pending = 0
+                gone = set(known) - seen - set(keep)
+                for doc_id in gone:
+                    _delete_document(connection, source_id, doc_id)
+                connection.execute(
+                    "INSERT INTO sources (id, synced_at) VALUES (?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET synced_at = excluded.synced_at",
+                    (source_id, time.time()),
+                )
+                if pending or gone:
+                    _bump_generation(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return IndexReport(added, updated, unchanged, len(gone), written)
+
+    def remove_source(self, source_id: str) -> None:
+        """Forget a source and all its documents (a folder no longer configured)."""
+        connection = self._write_connection()
+        with self._write_lock, _transaction(connection):
+            for (doc_id,) in connection.execute(
+                "SELECT doc_id FROM documents WHERE source_id = ?", (source_id,)
+            ).fetchall():
+                _delete_document(connection, source_id, doc_id)
+            connection.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            _bump_generation(connection)
+
+    # --- KnowledgeSource ---------------------------------------------------------------
+
+    async def search(self, query: str, k: int) -> list[Passage]:
+        return await asyncio.to_thread(self.search_now, query, k)
+
+    def version(self) -> str:
+        row = (
+            self._read_connection()
+            .execute("SELECT value FROM meta WHERE key = 'generation'")
+            .fetchone()
+        )
+        return str(row[0]) if row else "0"
+
+    def describe(self) -> str:
+        stats = self.stats()
+        documents = sum(s.documents for s in stats)
+        chunks = sum(s.chunks for s in stats)
+        synced = [s.synced_at for s in stats if s.synced_at is not None]
+        when = f", synced {max(synced):%Y-%m-%d %H:%M} UTC" if synced else ""
+        return f"local: {documents} documents, {chunks} passages{when}"
+
+    def search_now(self, query: str, k: int) -> list[Passage]:
+        """The best `k` passages for `query`, best first (blocking; `search` runs it off-loop)."""
+        concepts = query_concepts(query)
+        if not concepts:
+            return []
+        connection = self._read_connection()
+        statistics = self._current_statistics(connection)
+        frequencies = _frequencies(connection, statistics, flatten(concepts))
+        match = _match_expression(flatten(concepts), frequencies, statistics.chunks)
+        if not match:
+            return []
+        weights = concept_weights(concepts, frequencies, statistics.chunks)
+        ranked = connection.execute(
+            RANKED,
+            (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, k * CANDIDATES_PER_RESULT),
+        ).fetchall()
+        if not ranked:
+            return []
+        rows = _candidates(connection, [rowid for rowid, _ in ranked])
+        scored = []
+        for rowid, rank in ranked:
+            row = rows[rowid]
+            found = set(row.terms.split())
+            scored.append((coverage(concepts, weights, found), -rank, row))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [row.passage(score) for score, _, row in scored[:k]]
+
+    def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
+        generation = self.version()
+        statistics = self._statistics
+        if statistics is None or statistics.generation != generation:
+            (count,) = connection.execute("SELECT count(*) FROM chunk_terms").fetchone()
+            statistics = self._statistics = _Statistics(generation, count)
+        return statistics
+
+    # --- stats -------------------------------------------------------------------------
+
+    def stats(self) -> list[SourceStats]:
+        """Documents, chunks and last sync of every source in the index."""
+        rows = (
+            self._read_connection()
+            .execute(
+                "SELECT s.id, s.synced_at, count(d.doc_id), coalesce(sum(d.chunks), 0) "
+                "FROM sources s LEFT JOIN documents d ON d.source_id = s.id "
+                "GROUP BY s.id ORDER BY s.id"
+            )
+            .fetchall()
+        )
+        return [
+            SourceStats(source_id, documents, chunks, datetime.fromtimestamp(synced_at, UTC))
+            for source_id, synced_at, documents, chunks in rows
+        ]
+
+    def source_ids(self) -> list[str]:
+        return [s.source_id for s in self.stats()]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    title: str
+    heading: str
+    source: str
+    text: str
+    terms: str
+
+    def passage(self, score: float) -> Passage:
+        return {
+            "text": self.text,
+            "title": self.title,
+            "source": self.source,
+            "heading": self.heading,
+            "score": round(score, 4),
+            "origin": LocalIndex.name,
+            "chunk_id": str(self.id),
+        }
+
+
+def _candidates(connection: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, _Candidate]:
+    marks = ",".join("?" * len(rowids))
+    rows = connection.execute(
+        f"SELECT c.id, c.title, c.heading, c.source, c.text, "
+        f"t.title || ' ' || t.heading || ' ' || t.body "
+        f"FROM chunks c JOIN chunk_terms t ON t.rowid = c.id WHERE c.id IN ({marks})",
+        list(rowids),
+    ).fetchall()
+    return {row[0]: _Candidate(*row) for row in rows}
+
+
+def _frequencies(
+    connection: sqlite3.Connection, statistics: _Statistics, wanted: Sequence[str]
+) -> dict[str, int]:
+    """Passages containing each term, looked up once per index generation."""
+    missing = [t for t in wanted if t not in statistics.frequencies]
+    if missing:
+        marks = ",".join("?" * len(missing))
+        found = dict(
+            connection.execute(
+                f"SELECT term, doc FROM term_counts WHERE term IN ({marks})", missing
+            ).fetchall()
+        )
+        for term in missing:
+            statistics.frequencies[term] = int(found.get(term, 0))
+    return {t: statistics.frequencies[t] for t in wanted}
+
+
+def _match_expression(candidates: Sequence[str], frequencies: dict[str, int], chunks: int) -> str:
+    """An FTS5 OR-query of the query's informative terms, rarest first, each quoted."""
+    known = sorted((t for t in candidates if frequencies[t] > 0), key=lambda t: frequencies[t])
+    common = max(COMMON_SHARE * chunks, COMMON_FLOOR)
+    chosen = [t for t in known if frequencies[t] <= common] or known[:1]
+    return " OR ".join(f'"{term}"' for term in chosen[:MAX_MATCH_TERMS])
+
+
+def _insert_document(
+    connection: sqlite3.Connection, source_id: str, document: Document, digest: str
+) -> int:
+    chunks = chunk_document(document)
+    title_terms = " ".join(terms(document.title))
+    for chunk in chunks:
+        _insert_chunk(connection, source_id, document.id, chunk, title_terms)
+    connection.execute(
+        "INSERT INTO documents (source_id, doc_id, hash, title, source, chunks) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (source_id, document.id, digest, document.title, document.source, len(chunks)),
+    )
+    return len(chunks)
+
+
+def _insert_chunk(
+    connection: sqlite3.Connection, source_id: str, doc_id: str, chunk: Chunk, title_terms: str
+) -> None:
+    cursor = connection.execute(
+        "INSERT INTO chunks (source_id, doc_id, position, title, heading, source, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (source_id, doc_id, chunk.position, chunk.title, chunk.heading, chunk.source, chunk.text),
+    )
+    connection.execute(
+        "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
+        (
+            cursor.lastrowid,
+            title_terms,
+            " ".join(terms(chunk.heading)),
+            " ".join(terms(chunk.text)),
+        ),
+    )
+
+
+def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str) -> None:
+    key = (source_id, doc_id)
+    connection.execute(
+        "DELETE FROM chunk_terms WHERE rowid IN "
+        "(SELECT id FROM chunks WHERE source_id = ? AND doc_id = ?)",
+        key,
+    )
+    connection.execute("DELETE FROM chunks WHERE source_id = ? AND doc_id = ?", key)
+    connection.execute("DELETE FROM documents WHERE source_id = ? AND doc_id = ?", key)
+
+
+def _bump_generation(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+    )
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

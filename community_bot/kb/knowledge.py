@@ -1,0 +1,174 @@
+"""`Knowledge`: what the graph asks for passages, over any number of knowledge sources.
+
+It syncs the local folders at start-up, asks every source in parallel, keeps only passages above
+each source's relevance threshold, merges the rest by reciprocal rank fusion and records what it
+found (hit or miss, scores, latency) for the metrics. A source that fails or hangs is logged and
+skipped: the others still answer. Results are cached per normalised question and the sources'
+versions, so a repeated question costs no second search until the knowledge base changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from community_bot.kb.cache import LruCache
+from community_bot.kb.folders import FolderSyncReport, sync_folders
+from community_bot.kb.fusion import reciprocal_rank_fusion
+from community_bot.kb.index import INDEX_FILE, LocalIndex
+from community_bot.kb.sources import KnowledgeSource
+from community_bot.settings import Settings
+from community_bot.types import Passage, RetrievalOutcome
+
+log = logging.getLogger(__name__)
+CACHE_SIZE = 512
+SOURCE_TIMEOUT_SECONDS = 10.0
+
+CacheKey = tuple[str, int, tuple[str, ...]]
+Result = tuple[list[Passage], RetrievalOutcome]
+
+
+def local_index(settings: Settings) -> LocalIndex:
+    """The local index under DATA_DIR (opened on first use): for Knowledge, the CLI and agents."""
+    return LocalIndex(settings.data_dir / INDEX_FILE)
+
+
+def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
+    """The enabled knowledge sources; each can be switched off by its setting."""
+    sources: list[KnowledgeSource] = []
+    if settings.local_kb_enabled:
+        sources.append(local_index(settings))
+    return sources
+
+
+def normalise(query: str) -> str:
+    """Case, spacing and punctuation don't change a search, so they don't split the cache."""
+    return " ".join(re.findall(r"\w+", query.lower()))
+
+
+class Knowledge:
+    """Passages for a question from every configured source, merged; see the module docstring."""
+
+    def __init__(self, sources: Sequence[KnowledgeSource], settings: Settings) -> None:
+        self.sources = list(sources)
+        self.settings = settings
+        self.local = next((s for s in self.sources if isinstance(s, LocalIndex)), None)
+        self.last_sync: list[FolderSyncReport] = []
+        self._cache: LruCache[CacheKey, Result] = LruCache(CACHE_SIZE)
+        self._prepared = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Knowledge:
+        """Cheap: nothing is opened or read until `prepare` or the first search."""
+        return cls(sources_from_settings(settings), settings)
+
+    async def prepare(self, *, progress: bool = False) -> list[FolderSyncReport]:
+        """Bring the local index up to date with LOCAL_KB_PATHS (only changed files are read
+        into the index; unchanged ones cost a read and a hash)."""
+        self._prepared = True
+        if self.local is None:
+            return []
+        started = time.perf_counter()
+        folders = [Path(p) for p in self.settings.local_kb_paths]
+        self.last_sync = await asyncio.to_thread(
+            sync_folders, self.local, folders, progress=progress
+        )
+        for report in self.last_sync:
+            changes = report.index
+            changed = changes.added or changes.updated or changes.removed or report.skipped
+            log.log(
+                logging.INFO if changed else logging.DEBUG,
+                "knowledge folder %s: %d files, %d added, %d updated, %d removed, %d skipped",
+                report.folder,
+                report.files,
+                changes.added,
+                changes.updated,
+                changes.removed,
+                len(report.skipped),
+            )
+        log.debug("knowledge sync took %.1f ms", (time.perf_counter() - started) * 1000)
+        return self.last_sync
+
+    async def retrieve(self, query: str, k: int | None = None) -> Result:
+        """The best passages for `query` (at most k, default KB_NUMBER_OF_RESULTS) and the
+        outcome; no passages means a miss, which the prompt tells the model plainly."""
+        started = time.perf_counter()
+        if not self._prepared:
+            await self._prepare_late()
+        k = k or self.settings.kb_number_of_results
+        versions = await asyncio.to_thread(lambda: [self._version(s) for s in self.sources])
+        key: CacheKey | None = None
+        if all(v is not None for v in versions):
+            key = (normalise(query), k, tuple(v for v in versions if v is not None))
+            cached = self._cache.get(key)
+            if cached is not None:
+                return list(cached[0]), _timed(cached[1], started)
+        rankings = await asyncio.gather(*(self._search(s, query, k) for s in self.sources))
+        relevant: list[list[Passage]] = []
+        scores: list[float] = []
+        for source, ranking in zip(self.sources, rankings, strict=True):
+            threshold = self._min_score(source)
+            scores.extend(p["score"] for p in ranking or [])
+            relevant.append([p for p in ranking or [] if p["score"] >= threshold])
+        passages = reciprocal_rank_fusion(relevant, k)
+        outcome: RetrievalOutcome = {
+            "hit": bool(passages),
+            "top_score": max(scores) if scores else None,
+            "scores": [p["score"] for p in passages],
+            "sources": [p["source"] for p in passages],
+            "latency_ms": 0.0,
+        }
+        if key is not None and all(r is not None for r in rankings):
+            self._cache.put(key, (passages, outcome))
+        return list(passages), _timed(outcome, started)
+
+    def describe_sources(self) -> list[str]:
+        """One line per source for `/status`."""
+        lines = []
+        for source in self.sources:
+            try:
+                lines.append(source.describe())
+            except Exception as exc:  # a status line must never break /status
+                lines.append(f"{source.name}: unavailable ({exc})")
+        return lines
+
+    async def aclose(self) -> None:
+        for source in self.sources:
+            close = getattr(source, "aclose", None)
+            if callable(close):
+                await close()
+
+    async def _prepare_late(self) -> None:
+        """Runtimes that never called `prepare` (LangGraph Studio) sync on the first question;
+        a problem is logged and the search uses what the index already holds."""
+        try:
+            await self.prepare()
+        except Exception:
+            log.warning("could not sync the local knowledge folders", exc_info=True)
+
+    def _min_score(self, source: KnowledgeSource) -> float:
+        if self.settings.kb_min_score is not None:
+            return self.settings.kb_min_score
+        return float(getattr(source, "default_min_score", 0.0))
+
+    def _version(self, source: KnowledgeSource) -> str | None:
+        try:
+            return source.version()
+        except Exception:
+            log.warning("knowledge source %s: version unavailable", source.name, exc_info=True)
+            return None
+
+    async def _search(self, source: KnowledgeSource, query: str, k: int) -> list[Passage] | None:
+        try:
+            return await asyncio.wait_for(source.search(query, k), SOURCE_TIMEOUT_SECONDS)
+        except Exception as exc:
+            log.warning("knowledge source %s failed, skipped: %r", source.name, exc, exc_info=True)
+            return None
+
+
+def _timed(outcome: RetrievalOutcome, started: float) -> RetrievalOutcome:
+    return {**outcome, "latency_ms": round((time.perf_counter() - started) * 1000, 3)}

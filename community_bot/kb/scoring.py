@@ -1,0 +1,39 @@
+"""How relevant a passage is, on a 0-1 scale that means the same for every query.
+
+BM25 ranks well but its raw scores grow with the query's length and the corpus, so no single
+threshold separates "relevant" from "not" across questions. Coverage does: the share of the
+question's information (its concepts, weighted by inverse document frequency) that the passage
+contains. "install photoshop" against these docs covers "install" but not the rare, decisive
+"photoshop", and scores low; "install on my mac" finds both and scores 1.0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+
+
+def idf(chunks: int, frequency: int) -> float:
+    """BM25's inverse document frequency, always positive."""
+    return math.log(1 + (chunks - frequency + 0.5) / (frequency + 0.5))
+
+
+def concept_weights(
+    concepts: Sequence[tuple[str, ...]], frequencies: Mapping[str, int], chunks: int
+) -> list[float]:
+    """One weight per concept: the idf of its most common alternative (unknown words weigh most,
+    since a question about something the docs never mention should not count as answered)."""
+    return [idf(chunks, max(frequencies.get(term, 0) for term in concept)) for concept in concepts]
+
+
+def coverage(
+    concepts: Sequence[tuple[str, ...]], weights: Sequence[float], terms: Collection[str]
+) -> float:
+    """The weighted share of concepts with at least one alternative among `terms`."""
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    found = sum(
+        w for concept, w in zip(concepts, weights, strict=True) if any(t in terms for t in concept)
+    )
+    return found / total

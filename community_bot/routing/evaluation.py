@@ -1,0 +1,191 @@
+"""Scores the router on a labeled set: accuracy, confusion, large sent lower, and what it costs.
+
+A labeled line is a routing request (see `requests`) with the expected `"tier"`, and optionally a
+`"category"` and a `"split"` (such as `tune` / `heldout`) to report separately. Cost assumes every
+message takes the same tokens, so it compares routing choices rather than predicting a bill.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from community_bot.models.prices import PriceTable, base_model_id
+from community_bot.models.providers import OLLAMA
+from community_bot.routing.requests import BadLine, RouteRequest, parse_tier, read_requests
+from community_bot.settings import Settings
+from community_bot.types import TIERS, Tier
+
+INPUT_TOKENS = 200
+OUTPUT_TOKENS = 500
+NOVA_MICRO = "amazon.nova-micro-v1:0"
+# Sending a large-tier message lower is the costly mistake (a weak answer to a hard question);
+# the router must keep it at or below this rate.
+LARGE_SENT_LOWER_LIMIT = 0.05
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One labeled message and where the router sent it."""
+
+    request: RouteRequest
+    expected: Tier
+    routed: Tier
+    reason: str
+
+    @property
+    def category(self) -> str:
+        return str((self.request.fields or {}).get("category", "")) or "-"
+
+    @property
+    def split(self) -> str | None:
+        split = (self.request.fields or {}).get("split")
+        return str(split) if split is not None else None
+
+
+def outcome_of(request: RouteRequest) -> Outcome:
+    """Route a labeled request; ValueError when its `"tier"` label is missing or unknown."""
+    expected = parse_tier((request.fields or {}).get("tier"), "tier")
+    choice = request.decide()
+    return Outcome(request, expected, choice.tier, choice.reason)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Accuracy and the large-sent-lower rate of a group of outcomes."""
+
+    outcomes: Sequence[Outcome]
+
+    @property
+    def confusion(self) -> Counter[tuple[Tier, Tier]]:
+        """How many messages of each labeled tier went to each routed tier."""
+        return Counter((o.expected, o.routed) for o in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def accuracy(self) -> float:
+        right = sum(1 for o in self.outcomes if o.expected == o.routed)
+        return right / self.total if self.total else 0.0
+
+    @property
+    def large_total(self) -> int:
+        return sum(1 for o in self.outcomes if o.expected == "large")
+
+    @property
+    def large_sent_lower(self) -> int:
+        return sum(1 for o in self.outcomes if o.expected == "large" and o.routed != "large")
+
+    @property
+    def large_sent_lower_rate(self) -> float:
+        return self.large_sent_lower / self.large_total if self.large_total else 0.0
+
+    def routed_counts(self) -> Counter[Tier]:
+        return Counter(o.routed for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """USD per message for each tier's model, at `INPUT_TOKENS` in and `OUTPUT_TOKENS` out."""
+
+    models: Mapping[Tier, str]
+    prices: PriceTable = field(default_factory=PriceTable)
+
+    def per_message(self, model: str) -> float:
+        local = model.strip().lower() == OLLAMA
+        return self.prices.cost(model, INPUT_TOKENS, OUTPUT_TOKENS, local=local)
+
+    def per_thousand(self, counts: Mapping[Tier, int]) -> float:
+        """Cost of 1,000 messages spread over the tiers like `counts`."""
+        total = sum(counts.values())
+        if not total:
+            return 0.0
+        spent = sum(n * self.per_message(self.models[tier]) for tier, n in counts.items())
+        return spent / total * 1000
+
+    def with_small(self, model: str) -> CostModel:
+        return CostModel({**self.models, "small": model}, self.prices)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CostModel:
+        """The configured MODEL_SMALL/MEDIUM/LARGE at the configured MODEL_PRICES."""
+        models = {tier: getattr(settings, f"model_{tier}") for tier in TIERS}
+        return cls(models, PriceTable(settings.model_prices))
+
+    @classmethod
+    def defaults(cls) -> CostModel:
+        """The built-in tier models and prices, whatever the environment says."""
+        models = {tier: Settings.model_fields[f"model_{tier}"].default for tier in TIERS}
+        return cls(models)
+
+
+def read_labeled(lines: Iterable[str]) -> tuple[list[Outcome], list[BadLine]]:
+    """Route every labeled line; lines without a readable request or label come back as bad."""
+    outcomes: list[Outcome] = []
+    bad: list[BadLine] = []
+    for item in read_requests(lines):
+        if isinstance(item, BadLine):
+            bad.append(item)
+            continue
+        try:
+            outcomes.append(outcome_of(item))
+        except ValueError as exc:
+            bad.append(BadLine(item.line, str(exc)))
+    return outcomes, bad
+
+
+def report(outcomes: Sequence[Outcome], costs: CostModel, title: str) -> str:
+    """The whole evaluation as Markdown: per split, confusion, per category, cost."""
+    everything = Scores(outcomes)
+    groups: list[tuple[str, Scores]] = [("all", everything)]
+    for split in sorted({o.split for o in outcomes if o.split is not None}):
+        groups.append((split, Scores([o for o in outcomes if o.split == split])))
+    lines = [
+        f"## {title}",
+        "",
+        f"| set | messages | accuracy | large sent lower (limit {LARGE_SENT_LOWER_LIMIT:.0%}) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, scores in groups:
+        rate = scores.large_sent_lower_rate
+        lower = f"{rate:.1%} ({scores.large_sent_lower}/{scores.large_total})"
+        if rate > LARGE_SENT_LOWER_LIMIT:
+            lower += " OVER THE LIMIT"
+        lines.append(f"| {name} | {scores.total} | {scores.accuracy:.1%} | {lower} |")
+    lines += ["", "Confusion, all messages (rows: labeled tier, columns: routed tier):", ""]
+    lines += ["| labeled \\ routed | " + " | ".join(TIERS) + " |", "|---|" + "---:|" * len(TIERS)]
+    for expected in TIERS:
+        row = " | ".join(str(everything.confusion.get((expected, r), 0)) for r in TIERS)
+        lines.append(f"| {expected} | {row} |")
+    lines += ["", "| category | messages | accuracy |", "|---|---:|---:|"]
+    for category in sorted({o.category for o in outcomes}):
+        scores = Scores([o for o in outcomes if o.category == category])
+        lines.append(f"| {category} | {scores.total} | {scores.accuracy:.1%} |")
+    lines += ["", *cost_table(everything.routed_counts(), costs)]
+    return "\n".join(lines)
+
+
+def cost_table(routed: Mapping[Tier, int], costs: CostModel) -> list[str]:
+    """Cost per 1,000 messages as routed, with a Nova Micro small tier, and always-large."""
+    large = costs.models["large"]
+    always_large = costs.per_thousand({"large": 1})
+    rows = [(f"routed (small = {costs.models['small']})", costs.per_thousand(routed))]
+    if base_model_id(costs.models["small"]) != NOVA_MICRO:
+        micro = costs.with_small(NOVA_MICRO)
+        rows.append((f"routed (small = {NOVA_MICRO})", micro.per_thousand(routed)))
+    rows.append((f"always {large}", always_large))
+    share = " / ".join(f"{routed.get(t, 0)} {t}" for t in TIERS)
+    lines = [
+        f"Cost per 1,000 messages at {INPUT_TOKENS} input + {OUTPUT_TOKENS} output tokens "
+        f"(routed: {share}; medium = {costs.models['medium']}, large = {large}):",
+        "",
+        "| routing | USD per 1,000 messages | vs always large |",
+        "|---|---:|---:|",
+    ]
+    for name, usd in rows:
+        relative = f"{usd / always_large:.1%}" if always_large else "-"
+        lines.append(f"| {name} | ${usd:.4f} | {relative} |")
+    return lines
