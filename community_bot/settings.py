@@ -205,6 +205,12 @@ class Settings(BaseSettings):
     kb_min_score: float | None = Field(
         default=None, description="Relevance threshold below which a search counts as a miss."
     )
+    kb_bedrock_min_score: float = Field(
+        default=0.0,
+        ge=0,
+        description="Bedrock KB passages scoring below this are dropped (scores depend on the"
+        " KB's embedding model: pick it from `kb search`); KB_MIN_SCORE overrides it.",
+    )
 
     # --- Memory and prompts --------------------------------------------------------------
     data_dir: Path = Field(

@@ -75,6 +75,11 @@ class BedrockKnowledgeSource:
     def name(self) -> str:
         return f"bedrock:{self.knowledge_base_id}"
 
+    @property
+    def default_min_score(self) -> float:
+        """The relevance floor `Knowledge` applies when KB_MIN_SCORE is unset."""
+        return self._settings.kb_bedrock_min_score
+
     def describe(self) -> str:
         region = self._settings.aws_region or "region from the AWS chain"
         filtered = ", metadata filter" if self._filter else ""

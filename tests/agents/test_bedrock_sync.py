@@ -278,7 +278,7 @@ async def test_a_missing_bucket_fails_the_agent_but_the_local_index_is_updated(
     report = await sync_once(bedrock_settings(source_agents_s3_bucket="no-such-bucket"), sink)
     (agent,) = report.agents
     assert agent.error is not None and agent.error.startswith("NoSuchBucket (404)")
-    assert sink.ids("docs") == ["a.md"]
+    assert sink.ids("agent:docs") == ["a.md"]
     assert report.ingestion is None
 
 

@@ -54,14 +54,14 @@ async def test_a_folder_becomes_one_titled_document_per_text_file(
     write(docs / "logo.png", b"\x89PNG")
     write_config(folder_agent("docs", docs, category="handbook", url_prefix="https://d.example/"))
     report = await sync_once(make_settings(), sink)
-    assert sink.ids("docs") == [
+    assert sink.ids("agent:docs") == [
         "faq.md",
         "guides/install.md",
         "notes.rst",
         "page.html",
         "plain_text-file.txt",
     ]
-    got = sink.sources["docs"]
+    got = sink.sources["agent:docs"]
     assert got["guides/install.md"].title == "Installing"
     assert got["faq.md"].title == "Frequently asked"
     assert got["notes.rst"].title == "Release notes"
@@ -83,7 +83,7 @@ async def test_an_unreadable_file_is_skipped_by_name_and_the_rest_kept(
     write(docs / "empty.md", "  \n")
     write_config(folder_agent("docs", docs))
     (agent,) = (await sync_once(make_settings(), sink)).agents
-    assert sink.ids("docs") == ["good.md"]
+    assert sink.ids("agent:docs") == ["good.md"]
     assert agent.ok
     assert sorted(agent.skipped) == ["empty.md: no text", "latin1.txt: not UTF-8 text"]
 
@@ -99,7 +99,7 @@ async def test_files_removed_from_the_folder_leave_the_sink_on_the_next_run(
     old.unlink()
     write(docs / "a.md", "# A\nchanged\n")
     (agent,) = (await sync_once(make_settings(), sink)).agents
-    assert sink.ids("docs") == ["a.md"]
+    assert sink.ids("agent:docs") == ["a.md"]
     assert agent.index is not None
     assert (agent.index.added, agent.index.updated, agent.index.removed) == (0, 1, 1)
 
@@ -131,7 +131,7 @@ async def test_a_script_printing_a_json_list_fills_the_sink(
     write_config(script_agent("news", JSON_LIST, category="news"))
     (agent,) = (await sync_once(make_settings(), sink)).agents
     assert agent.ok and agent.documents == 2
-    welcome, numbered = sink.sources["news"]["welcome"], sink.sources["news"]["42"]
+    welcome, numbered = sink.sources["agent:news"]["welcome"], sink.sources["agent:news"]["42"]
     assert (welcome.title, welcome.category, welcome.source) == (
         "Welcome",
         "intro",
@@ -152,8 +152,8 @@ async def test_a_script_may_print_json_lines_and_malformed_items_are_skipped(
     )
     write_config(script_agent("lines", code))
     (agent,) = (await sync_once(make_settings(), sink)).agents
-    assert sink.ids("lines") == ["a"]
-    assert sink.sources["lines"]["a"].text == "A"
+    assert sink.ids("agent:lines") == ["a"]
+    assert sink.sources["agent:lines"]["a"].text == "A"
     assert agent.skipped == ["item 2: content: Field required", "a: duplicate id"]
 
 
@@ -179,7 +179,7 @@ async def test_a_failing_script_is_reported_with_the_agent_id_and_keeps_old_docu
     (agent,) = (await sync_once(make_settings(), sink)).agents
     assert agent.error is not None and error in agent.error
     assert agent.summary().startswith("news (script): FAILED")
-    assert sink.ids("news") == ["42", "welcome"]
+    assert sink.ids("agent:news") == ["42", "welcome"]
 
 
 async def test_a_command_that_does_not_exist_is_named(
@@ -210,7 +210,7 @@ async def test_the_old_script_path_form_runs_with_this_python_and_its_env(
         }
     )
     await sync_once(make_settings(), sink)
-    assert sink.sources["old"]["hello"].text == "hi there"
+    assert sink.sources["agent:old"]["hello"].text == "hi there"
 
 
 # --- sql -------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ async def test_sql_rows_are_mapped_by_column_name(
         )
     )
     (agent,) = (await sync_once(make_settings(), sink)).agents
-    first, second = sink.sources["faq"]["1"], sink.sources["faq"]["2"]
+    first, second = sink.sources["agent:faq"]["1"], sink.sources["agent:faq"]["2"]
     assert (first.title, first.text, first.category, first.source) == (
         "How do I reset?",
         "From Settings.",
@@ -271,7 +271,7 @@ async def test_sql_content_can_be_built_from_several_columns(
         )
     )
     await sync_once(make_settings(), sink)
-    document = sink.sources["faq"]["1"]
+    document = sink.sources["agent:faq"]["1"]
     assert document.text == "question: How do I reset?\nanswer: From Settings."
     assert document.title == "How do I reset?"
 

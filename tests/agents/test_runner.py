@@ -44,7 +44,7 @@ async def test_a_failing_agent_never_stops_the_others(
         ("broken", False),
         ("last", True),
     ]
-    assert sink.ids("first") == ["one.md"] and sink.ids("last") == ["two.md"]
+    assert sink.ids("agent:first") == ["one.md"] and sink.ids("agent:last") == ["two.md"]
     assert not report.ok
     assert report.lines()[1].startswith("broken (script): FAILED after ")
 
@@ -53,7 +53,7 @@ class ExplodingSink(MemorySink):
     """A sink whose storage breaks for one source, as a full disk would."""
 
     def replace_documents(self, source_id: str, documents: Iterable[Document]) -> IndexReport:
-        if source_id == "first":
+        if source_id == "agent:first":
             raise OSError(28, "No space left on device")
         return super().replace_documents(source_id, documents)
 
@@ -68,7 +68,7 @@ async def test_a_sink_failure_is_reported_for_that_agent_only(
     sink = ExplodingSink()
     first, last = (await sync_once(make_settings(), sink)).agents
     assert first.error == "OSError: [Errno 28] No space left on device"
-    assert last.ok and sink.ids("last") == ["two.md"]
+    assert last.ok and sink.ids("agent:last") == ["two.md"]
 
 
 async def test_one_agent_can_be_run_by_id(
@@ -80,7 +80,7 @@ async def test_one_agent_can_be_run_by_id(
     )
     report = await sync_once(make_settings(), sink, "last")
     assert [a.agent_id for a in report.agents] == ["last"]
-    assert list(sink.sources) == ["last"]
+    assert list(sink.sources) == ["agent:last"]
 
 
 async def test_an_unknown_agent_id_lists_the_known_ones(

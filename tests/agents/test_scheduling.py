@@ -167,7 +167,7 @@ async def test_a_running_agent_never_blocks_the_event_loop(
     go.write_text("")
     await asyncio.wait_for(finished.wait(), 10)
     await scheduler.stop()
-    assert sink.ids("slow") == ["a"]
+    assert sink.ids("agent:slow") == ["a"]
 
 
 class SignallingSink(MemorySink):
@@ -192,7 +192,7 @@ async def test_the_bot_syncs_in_the_background_only_when_enabled(
     assert scheduler is not None
     assert await asyncio.to_thread(sink.filled.wait, 10)
     await scheduler.stop()
-    assert sink.ids("often") == ["a.md"]
+    assert sink.ids("agent:often") == ["a.md"]
 
 
 async def test_a_bad_agents_file_stops_the_bot_at_start_up(

@@ -72,7 +72,7 @@ def test_once_prints_a_line_per_agent_and_fails_when_one_failed(
     assert docs.startswith("docs (folder): 1 documents, index +1 ~0 -0 (0 unchanged) in ")
     assert broken.startswith("broken (folder): FAILED after ")
     assert opener.events == ["open", "close"]
-    assert opener.sink.ids("docs") == ["a.md"]
+    assert opener.sink.ids("agent:docs") == ["a.md"]
 
 
 def test_once_for_one_agent_succeeds_and_can_print_json(

@@ -42,6 +42,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         values: dict[str, Any] = {
             "data_dir": tmp_path / "data",
             "knowledge_base_id": KB_ID,
+            "local_kb_paths": [],
             **overrides,
         }
         return Settings(_env_file=None, **values)

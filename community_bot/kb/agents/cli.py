@@ -1,7 +1,7 @@
 """`community-bot kb sync [--agent ID] [--once]`: run the source agents from the terminal.
 
-The `kb` command belongs to the knowledge package; it calls `add_sync_command` with a way to
-open the local index, which receives the agents' documents.
+The `kb` command belongs to the knowledge package, which calls `register` (listed in its
+`KB_COMMANDS`); `add_sync_command` takes any way to open the sink, for tests and other runtimes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import json
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from functools import partial
 from typing import Any
 
@@ -34,6 +34,17 @@ Without --once, every agent runs now and then on its cron `schedule` (UTC) or ev
 SOURCE_AGENTS_INTERVAL seconds, in the foreground until Ctrl-C. SOURCE_AGENTS_ENABLED only
 governs the agents running inside the bot; this command always runs them.
 """
+
+
+def register(kb_subparsers: Any) -> argparse.ArgumentParser:
+    """`kb sync`, writing into the local index under DATA_DIR."""
+    return add_sync_command(kb_subparsers, open_local_index)
+
+
+def open_local_index(settings: Settings) -> AbstractContextManager[DocumentSink]:
+    from community_bot.kb.knowledge import local_index
+
+    return closing(local_index(settings))
 
 
 def add_sync_command(kb_subparsers: Any, open_sink: OpenSink) -> argparse.ArgumentParser:

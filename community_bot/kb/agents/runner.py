@@ -31,6 +31,7 @@ from community_bot.settings import Settings
 log = logging.getLogger(__name__)
 
 INGESTION_DUE_MARKER = "source-agents.ingestion-due"  # under DATA_DIR
+AGENT_PREFIX = "agent:"
 
 OnIngested = Callable[[str], None]  # called with the knowledge base id after a COMPLETE job
 
@@ -103,7 +104,11 @@ class AgentRunner:
         try:
             collected = collect(agent)
             documents, duplicates = _unique(collected.documents)
-            index = self._sink.replace_documents(agent.id, documents) if self._sink else None
+            index = (
+                self._sink.replace_documents(sink_source_id(agent.id), documents)
+                if self._sink
+                else None
+            )
             mirror = self._mirror.mirror(agent.id, documents) if self._mirror else None
         except CollectError as exc:
             report = AgentReport(agent.id, agent.kind, error=str(exc))
@@ -125,6 +130,11 @@ class AgentRunner:
         else:
             log.error("source agent %s (its earlier documents are kept)", report.summary())
         return report
+
+
+def sink_source_id(agent_id: str) -> str:
+    """The agent's source in the local index: `agent:<id>`, beside the folders' `folder:<path>`."""
+    return f"{AGENT_PREFIX}{agent_id}"
 
 
 def _unique(documents: list[Document]) -> tuple[list[Document], list[str]]:
