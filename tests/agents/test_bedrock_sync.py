@@ -78,6 +78,7 @@ async def test_each_document_becomes_an_object_with_a_bedrock_metadata_sidecar(
             "agent": "docs",
             "category": "handbook",
             "document_id": "install.md",
+            "format": "markdown",
             "source": "https://d.x/install.md",
             "title": "Install",
         }
@@ -277,8 +278,9 @@ async def test_a_missing_bucket_fails_the_agent_but_the_local_index_is_updated(
     sink = MemorySink()
     report = await sync_once(bedrock_settings(source_agents_s3_bucket="no-such-bucket"), sink)
     (agent,) = report.agents
-    assert agent.error is not None and agent.error.startswith("NoSuchBucket (404)")
+    assert agent.error is not None and agent.error.startswith("S3: NoSuchBucket (404)")
     assert sink.ids("agent:docs") == ["a.md"]
+    assert agent.index is not None and agent.index.added == 1
     assert report.ingestion is None
 
 

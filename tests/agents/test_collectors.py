@@ -65,13 +65,26 @@ async def test_a_folder_becomes_one_titled_document_per_text_file(
     assert got["guides/install.md"].title == "Installing"
     assert got["faq.md"].title == "Frequently asked"
     assert got["notes.rst"].title == "Release notes"
-    assert got["plain_text-file.txt"].title == "plain text file"
+    assert got["plain_text-file.txt"].title == "Plain text file"
     assert got["page.html"].title == "Rules"
-    assert got["page.html"].text == "Server rules\n\nBe kind."
+    assert got["page.html"].text == "# Server rules\n\nBe kind."
     assert got["faq.md"].source == "https://d.example/faq.md"
     assert {d.category for d in got.values()} == {"handbook"}
     (agent,) = report.agents
     assert (agent.documents, agent.index and agent.index.added, agent.error) == (5, 5, None)
+
+
+async def test_patterns_narrow_a_folder_to_some_files(
+    tmp_path: Path, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
+) -> None:
+    docs = tmp_path / "docs"
+    write(docs / "guides/install.md", "# Install\n")
+    write(docs / "guides/.hidden/x.md", "# Hidden\n")
+    write(docs / "guides/logo.png", b"\x89PNG")
+    write(docs / "blog/post.md", "# Post\n")
+    write_config(folder_agent("docs", docs, patterns=["guides/**/*"]))
+    await sync_once(make_settings(), sink)
+    assert sink.ids("agent:docs") == ["guides/install.md"]
 
 
 async def test_an_unreadable_file_is_skipped_by_name_and_the_rest_kept(
@@ -85,7 +98,10 @@ async def test_an_unreadable_file_is_skipped_by_name_and_the_rest_kept(
     (agent,) = (await sync_once(make_settings(), sink)).agents
     assert sink.ids("agent:docs") == ["good.md"]
     assert agent.ok
-    assert sorted(agent.skipped) == ["empty.md: no text", "latin1.txt: not UTF-8 text"]
+    assert sorted(agent.skipped) == [
+        "empty.md: no text",
+        "latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3)",
+    ]
 
 
 async def test_files_removed_from_the_folder_leave_the_sink_on_the_next_run(

@@ -75,6 +75,7 @@ def test_secrets_in_expanded_values_are_never_echoed(write_config: WriteConfig) 
         ({"id": "x", "kind": "folder", "config": {}}, "config.path: Field required"),
         ({"id": "x", "kind": "folder", "config": {"path": ".", "colour": 1}}, "config.colour"),
         ({"id": "x", "kind": "script", "config": {}}, "exactly one of `command` and `script_path`"),
+        ({"id": "x", "kind": "script", "config": {"command": " "}}, "config.command is empty"),
         (
             {
                 "id": "x",

@@ -67,7 +67,7 @@ async def test_a_sink_failure_is_reported_for_that_agent_only(
     )
     sink = ExplodingSink()
     first, last = (await sync_once(make_settings(), sink)).agents
-    assert first.error == "OSError: [Errno 28] No space left on device"
+    assert first.error == "local index: OSError: [Errno 28] No space left on device"
     assert last.ok and sink.ids("agent:last") == ["two.md"]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +34,6 @@ from community_bot.errors import ConfigError
 AGENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 OLD_KIND_NAMES = {"database": "sql"}
-DEFAULT_PATTERNS = ["**/*.md", "**/*.markdown", "**/*.rst", "**/*.txt", "**/*.html", "**/*.htm"]
 
 
 class _Strict(BaseModel):
@@ -43,7 +44,7 @@ class FolderConfig(_Strict):
     """Read the text files of a folder; each file is one document with its relative path as id."""
 
     path: Path
-    patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_PATTERNS))
+    patterns: list[str] | None = None  # globs such as `guides/**/*.md`; default: every file
     category: str = ""
     url_prefix: str = ""  # cite `<url_prefix><relative path>` instead of the file path
 
@@ -60,9 +61,6 @@ class ScriptConfig(_Strict):
     category: str = ""
 
     def argv(self) -> list[str]:
-        import shlex
-        import sys
-
         if isinstance(self.command, str):
             return shlex.split(self.command)
         if self.command:
@@ -139,6 +137,8 @@ class ScriptAgent(_Agent):
     def _one_way_to_run(self) -> ScriptAgent:
         if (self.config.command is None) == (self.config.script_path is None):
             raise ValueError("config needs exactly one of `command` and `script_path`")
+        if not self.config.argv():
+            raise ValueError("config.command is empty")
         return self
 
 

@@ -12,8 +12,9 @@ from community_bot.kb.sources import IndexReport
 
 @dataclass(frozen=True)
 class AgentReport:
-    """One agent's run. `index` is None when no local index is written, `mirror` when no bucket;
-    both are None when the agent failed (its earlier documents are then left untouched)."""
+    """One agent's run. `index` and `mirror` say what the local index and S3 changed, None when
+    that step did not happen (not configured, or an earlier step failed). A failed collection
+    leaves the agent's earlier documents untouched in both."""
 
     agent_id: str
     kind: str

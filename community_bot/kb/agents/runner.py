@@ -101,35 +101,40 @@ class AgentRunner:
 
     def _run_one(self, agent: AgentConfig) -> AgentReport:
         started = time.perf_counter()
+        report = replace(self._collect_and_store(agent), duration_s=time.perf_counter() - started)
+        (log.info if report.ok else log.error)("source agent %s", report.summary())
+        return report
+
+    def _collect_and_store(self, agent: AgentConfig) -> AgentReport:
+        """Collect, then hand over to the local index and S3; a failed step is named, and a
+        failed collection touches nothing, so the agent's earlier documents stay."""
         try:
             collected = collect(agent)
-            documents, duplicates = _unique(collected.documents)
-            index = (
-                self._sink.replace_documents(sink_source_id(agent.id), documents)
-                if self._sink
-                else None
-            )
-            mirror = self._mirror.mirror(agent.id, documents) if self._mirror else None
-        except CollectError as exc:
-            report = AgentReport(agent.id, agent.kind, error=str(exc))
-        except Exception as exc:  # one broken agent must never stop the others
-            log.debug("source agent %r failed", agent.id, exc_info=True)
-            report = AgentReport(agent.id, agent.kind, error=classify(exc).reason)
-        else:
-            report = AgentReport(
-                agent.id,
-                agent.kind,
-                documents=len(documents),
-                index=index,
-                mirror=mirror,
-                skipped=collected.skipped + duplicates,
-            )
-        report = replace(report, duration_s=time.perf_counter() - started)
-        if report.ok:
-            log.info("source agent %s", report.summary())
-        else:
-            log.error("source agent %s (its earlier documents are kept)", report.summary())
+        except Exception as exc:
+            return AgentReport(agent.id, agent.kind, error=_reason(agent, exc))
+        documents, duplicates = _unique(collected.documents)
+        report = AgentReport(
+            agent.id, agent.kind, len(documents), skipped=collected.skipped + duplicates
+        )
+        step = "local index"
+        try:
+            if self._sink is not None:
+                index = self._sink.replace_documents(sink_source_id(agent.id), documents)
+                report = replace(report, index=index)
+            step = "S3"
+            if self._mirror is not None:
+                report = replace(report, mirror=self._mirror.mirror(agent.id, documents))
+        except Exception as exc:
+            return replace(report, error=f"{step}: {_reason(agent, exc)}")
         return report
+
+
+def _reason(agent: AgentConfig, exc: Exception) -> str:
+    """A collector's own words, or a short name for anything else (the traceback at DEBUG)."""
+    if isinstance(exc, CollectError):
+        return str(exc)
+    log.debug("source agent %r failed", agent.id, exc_info=True)
+    return classify(exc).reason
 
 
 def sink_source_id(agent_id: str) -> str:
