@@ -139,27 +139,36 @@ async def test_a_long_wait_is_taken_in_naps_that_reread_the_clock(
     assert time.sleeps == [300, 300, 300]
 
 
-async def test_a_running_agent_never_blocks_the_event_loop(
-    tmp_path: Path, write_config: WriteConfig
-) -> None:
-    """The agent waits for a file only this coroutine creates: a blocked loop would deadlock."""
-    go = tmp_path / "go"
+def waiting_agent(go: Path, write_config: WriteConfig) -> list[AgentConfig]:
+    """A script agent that runs until `go` exists: only the test decides when it finishes."""
     code = (
-        "import json, os, sys, time\n"
+        "import json, os, time\n"
         f"while not os.path.exists({str(go)!r}): time.sleep(0.01)\n"
         "print(json.dumps([{'id': 'a', 'content': 'done'}]))\n"
     )
     path = write_config(
         {"id": "slow", "kind": "script", "config": {"command": [sys.executable, "-c", code]}}
     )
+    return load_agents(path, {})
+
+
+def scheduler_for(
+    agent_list: list[AgentConfig], sink: MemorySink, **options: Any
+) -> AgentScheduler:
+    return AgentScheduler(
+        agent_list, AgentRunner(sink), interval_s=INTERVAL_S, run_on_start=True, **options
+    )
+
+
+async def test_a_running_agent_never_blocks_the_event_loop(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    """The agent waits for a file only this coroutine creates: a blocked loop would deadlock."""
+    go = tmp_path / "go"
     finished = asyncio.Event()
     sink = MemorySink()
-    scheduler = AgentScheduler(
-        load_agents(path, {}),
-        AgentRunner(sink),
-        interval_s=INTERVAL_S,
-        run_on_start=True,
-        on_report=lambda _report: finished.set(),
+    scheduler = scheduler_for(
+        waiting_agent(go, write_config), sink, on_report=lambda _report: finished.set()
     )
     await scheduler.start()
     await asyncio.sleep(0)  # let the scheduler start its run
@@ -168,6 +177,29 @@ async def test_a_running_agent_never_blocks_the_event_loop(
     await asyncio.wait_for(finished.wait(), 10)
     await scheduler.stop()
     assert sink.ids("agent:slow") == ["a"]
+
+
+async def test_stopping_lets_a_run_in_progress_finish(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    go = tmp_path / "go"
+    scheduler = scheduler_for(waiting_agent(go, write_config), MemorySink())
+    await scheduler.start()
+    stopping = asyncio.create_task(scheduler.stop(grace_s=30))
+    go.write_text("")
+    await asyncio.wait_for(stopping, 10)
+    assert scheduler.last_report is not None and scheduler.last_report.ok
+
+
+async def test_stopping_abandons_a_run_that_outlasts_the_grace(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    go = tmp_path / "go"
+    scheduler = scheduler_for(waiting_agent(go, write_config), MemorySink())
+    await scheduler.start()
+    await asyncio.wait_for(scheduler.stop(grace_s=0.05), 10)
+    assert scheduler.last_report is None
+    go.write_text("")  # let the abandoned collector's process end
 
 
 class SignallingSink(MemorySink):

@@ -23,6 +23,7 @@ from community_bot.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_NAP_S = 300.0  # re-read the wall clock at least this often (suspend, clock changes)
+STOP_GRACE_S = 10.0
 
 
 def utc_now() -> datetime:
@@ -51,6 +52,9 @@ class AgentScheduler:
         self._clock = clock
         self._sleep = sleep
         self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
         self.last_report: SyncReport | None = None
 
     @classmethod
@@ -90,13 +94,19 @@ class AgentScheduler:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="source-agents")
 
-    async def stop(self) -> None:
-        """Stop scheduling; an agent already running in its thread finishes on its own."""
+    async def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Stop scheduling. A run in progress gets `grace_s` to finish, so the local index is
+        not closed under it; past that it is abandoned (its thread ends on its own, and what it
+        did not finish is redone by the next sync)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is None:
+            return
+        self._stopping = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace_s)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def _loop(self) -> None:
         schedule = Schedule(self.agents, self._interval_s, self._clock())
@@ -114,11 +124,16 @@ class AgentScheduler:
             await self._sleep(MAX_NAP_S if wait is None else min(wait, MAX_NAP_S))
 
     async def _run(self, agents: Sequence[AgentConfig]) -> None:
+        if self._stopping:
+            return
+        self._idle.clear()
         try:
             report = await self._runner.run(agents)
         except Exception:  # the runner isolates agents; this is a bug, not an outage
             log.exception("source agents: run of %s failed", ", ".join(a.id for a in agents))
             return
+        finally:
+            self._idle.set()
         self.last_report = report
         if self._on_report is not None:
             self._on_report(report)
