@@ -6,26 +6,22 @@ nothing), syncs the local knowledge base, probes the model providers and wires t
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from langsmith import utils as langsmith_utils
 
-from community_bot.conversation import Author, Conversation, FinalReply, TurnListener
+from community_bot.conversation import Conversation
 from community_bot.ledger import Ledger
-from community_bot.observability.turn_log import log_turn
+from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.services import Services, build_services
 from community_bot.settings import Settings
 from community_bot.types import TIERS
 from graph.builder import build_graph
 from prompts.loader import instruction
 
-log = logging.getLogger(__name__)
 TITLE_WORDS = 6
 
 
@@ -59,12 +55,18 @@ class App:
     """The opened application; build it with `open_app`."""
 
     def __init__(
-        self, settings: Settings, services: Services, conversation: Conversation, ledger: Ledger
+        self,
+        settings: Settings,
+        services: Services,
+        conversation: Conversation,
+        ledger: Ledger,
+        telemetry: Telemetry,
     ) -> None:
         self.settings = settings
         self.services = services
         self.conversation = conversation
         self.ledger = ledger
+        self.telemetry = telemetry
         self.started_at = datetime.now(UTC)
 
     async def status(self) -> StatusReport:
@@ -87,16 +89,11 @@ class App:
         """Store a 👍 (+1) / 👎 (-1) against a turn; LangSmith feedback too when tracing is on."""
         if run_id is None:
             return
-        self.ledger.record_feedback(run_id, thread_id, user_id, score)
-        if langsmith_utils.tracing_is_enabled():
-            from langsmith import Client
+        await self.telemetry.record_feedback(run_id, thread_id, user_id, score)
 
-            try:
-                await asyncio.to_thread(Client().create_feedback, run_id, "user_score", score=score)
-            except Exception:  # feedback is best effort; the local record already exists
-                log.warning(
-                    "could not send feedback for run %s to LangSmith", run_id, exc_info=True
-                )
+    def record_rate_limited(self) -> None:
+        """Count a message refused by the per-user rate limit."""
+        self.telemetry.rate_limited()
 
     async def short_title(self, question: str) -> str:
         """A short thread title written by the small model, or the question's first words."""
@@ -111,42 +108,22 @@ class App:
         return title[:100]
 
 
-def _turn_listener(ledger: Ledger) -> TurnListener:
-    """Record every finished turn in the local ledger and the turn log."""
-
-    def record(reply: FinalReply, thread_id: str, author: Author) -> None:
-        log_turn(reply, thread_id, author)
-        turn = reply.turn
-        if turn is None:
-            return
-        ledger.record_turn(
-            {
-                "run_id": reply.run_id,
-                "thread_id": thread_id,
-                "author_id": author.id,
-                "tier": turn["tier"],
-                "model": turn["model"],
-                "input_tokens": turn["input_tokens"],
-                "output_tokens": turn["output_tokens"],
-                "cost_usd": turn["cost_usd"],
-                "ttft_ms": turn["ttft_ms"],
-                "latency_ms": turn["latency_ms"],
-                "elapsed_ms": reply.elapsed_ms,
-                "outcome": turn["outcome"],
-                "kb_hit": None if reply.retrieval is None else int(reply.retrieval["hit"]),
-                "attempts": turn["attempts"],
-                "route_reason": reply.route["reason"] if reply.route else None,
-            }
-        )
-
-    return record
-
-
 @asynccontextmanager
-async def open_app(settings: Settings, services: Services | None = None) -> AsyncIterator[App]:
-    """Open the checkpointer, knowledge base and models; close them on exit."""
+async def open_app(
+    settings: Settings, services: Services | None = None, *, serve_metrics: bool = True
+) -> AsyncIterator[App]:
+    """Open the checkpointer, knowledge base, models and telemetry; close them on exit.
+
+    `serve_metrics=False` skips the METRICS_PORT endpoint: one-shot terminal commands pass it so
+    they never collide with a running bot's port.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as stack:
+        ledger = Ledger(settings.data_dir / "turns.sqlite")
+        stack.callback(ledger.close)
+        telemetry = await stack.enter_async_context(
+            open_telemetry(settings, ledger, serve_metrics=serve_metrics)
+        )
         services = services or build_services(settings)
         prepare = getattr(services.knowledge, "prepare", None)
         if callable(prepare):
@@ -157,11 +134,9 @@ async def open_app(settings: Settings, services: Services | None = None) -> Asyn
         checkpointer = await stack.enter_async_context(
             AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path))
         )
-        ledger = Ledger(settings.data_dir / "turns.sqlite")
-        stack.callback(ledger.close)
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
         graph = build_graph(checkpointer)
-        conversation = Conversation(graph, services, checkpointer, _turn_listener(ledger))
-        yield App(settings, services, conversation, ledger)
+        conversation = Conversation(graph, services, checkpointer, telemetry)
+        yield App(settings, services, conversation, ledger, telemetry)

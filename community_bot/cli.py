@@ -11,7 +11,6 @@ import asyncio
 import getpass
 import importlib
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -19,9 +18,15 @@ from typing import Any
 
 from community_bot.conversation import Author, FinalReply, TokenEvent
 from community_bot.errors import CommunityBotError
+from community_bot.observability.logs import configure_logging
 from community_bot.settings import Settings, describe_settings, load_settings
 
-FEATURE_COMMANDS = ("community_bot.routing.cli", "community_bot.kb.cli", "discord_bot.cli")
+FEATURE_COMMANDS = (
+    "community_bot.routing.cli",
+    "community_bot.kb.cli",
+    "discord_bot.cli",
+    "community_bot.observability.stats_cli",
+)
 TERMINAL_THREAD = "terminal"
 CONVERSATION_VARIABLES = (
     "BACKEND_MODE",
@@ -51,10 +56,6 @@ def env_help(prefixes: Sequence[str]) -> str:
         if name.startswith(tuple(prefixes)):
             shown = f" [default: {default}]" if default else ""
             lines.append(f"  {name:<30} {description}{shown}")
-    if "LANGSMITH_" in prefixes:
-        lines.append(
-            f"  {'LANGSMITH_TRACING':<30} `true` sends traces to LangSmith (off by default)."
-        )
     return "\n".join(lines)
 
 
@@ -119,11 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        configure_logging(settings)
         result: int = args.handler(args, settings)
         return result
     except CommunityBotError as exc:
@@ -149,7 +146,7 @@ async def _one_turn(
 ) -> FinalReply:
     from community_bot.app import open_app
 
-    async with open_app(settings) as app:
+    async with open_app(settings, serve_metrics=False) as app:
         return await app.conversation.ask(channel, question, _terminal_author(), profile)
 
 
@@ -162,7 +159,7 @@ async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> N
     from community_bot.app import open_app
 
     author = _terminal_author()
-    async with open_app(settings) as app:
+    async with open_app(settings, serve_metrics=False) as app:
         print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
         while True:
             try:

@@ -10,8 +10,9 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -63,7 +64,22 @@ class FinalReply:
 
 
 TurnEvent = TokenEvent | FinalReply
-TurnListener = Callable[[FinalReply, str, Author], None]
+ReplyListener = Callable[[FinalReply], None]
+
+
+class TurnObserver(Protocol):
+    """Watches turns for logs, metrics and traces.
+
+    `watch` spans the whole turn, exceptions included; the listener it yields hears the reply.
+    """
+
+    def watch(
+        self, run_id: str, thread_id: str, question: str, author: Author, profile: str | None
+    ) -> AbstractContextManager[ReplyListener]: ...
+
+
+def _unobserved(_reply: FinalReply) -> None:
+    """The listener of a conversation nobody observes."""
 
 
 class Conversation:
@@ -74,12 +90,12 @@ class Conversation:
         graph: Graph,
         services: Services,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
-        on_turn: TurnListener | None = None,
+        observer: TurnObserver | None = None,
     ) -> None:
         self._graph = graph
         self._services = services
         self._checkpointer = checkpointer
-        self._on_turn = on_turn
+        self._observer = observer
 
     async def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -89,12 +105,24 @@ class Conversation:
         The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
         running summary) finishes before this generator ends, so the next turn sees it.
         """
-        run_id = uuid.uuid4()
+        run_id = str(uuid.uuid4())  # the root run of the turn's trace; feedback points at it
+        watch = (
+            self._observer.watch(run_id, thread_id, text, author, profile)
+            if self._observer is not None
+            else nullcontext(_unobserved)
+        )
+        with watch as answered:
+            async for event in self._run_graph(run_id, thread_id, text, author, profile):
+                if isinstance(event, FinalReply):
+                    answered(event)
+                yield event
+
+    async def _run_graph(
+        self, run_id: str, thread_id: str, text: str, author: Author, profile: str | None
+    ) -> AsyncIterator[TurnEvent]:
         started = time.perf_counter()
         config: RunnableConfig = {
             "configurable": {"thread_id": thread_id},
-            "run_id": run_id,
-            "run_name": "community-bot turn",
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
         human = HumanMessage(
@@ -119,12 +147,10 @@ class Conversation:
                         route=collected.get("route"),
                         turn=collected.get("turn"),
                         retrieval=collected.get("retrieval"),
-                        run_id=str(run_id),
+                        run_id=run_id,
                         thread_id=thread_id,
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
-                    if self._on_turn is not None:
-                        self._on_turn(final, thread_id, author)
                     yield final
 
     async def ask(

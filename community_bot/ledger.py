@@ -52,6 +52,9 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL syncs at checkpoints instead of every commit: a power cut may lose the
+        # last few rows, never corrupt the file, and a row costs ~20 µs instead of ~150 µs.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
 
@@ -77,6 +80,19 @@ class Ledger:
             "SELECT user_id, score FROM feedback WHERE run_id = ? ORDER BY at", (run_id,)
         )
         return [(str(user), int(score)) for user, score in rows]
+
+    def model_of(self, run_id: str) -> str | None:
+        """The model that answered a turn, for counting feedback per model."""
+        row = self._db.execute("SELECT model FROM turns WHERE run_id = ?", (run_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def feedback_since(self, since: float) -> list[tuple[str, int]]:
+        """(run_id, score) of every vote on a turn recorded since `since`."""
+        rows = self._db.execute(
+            "SELECT f.run_id, f.score FROM feedback f JOIN turns t USING (run_id) WHERE t.at >= ?",
+            (since,),
+        )
+        return [(str(run_id), int(score)) for run_id, score in rows]
 
     def today(self) -> tuple[int, float]:
         """Turns and spend since UTC midnight."""

@@ -25,6 +25,7 @@ from community_bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DISCORD_MESSAGE_LIMIT = 2000
+LANGSMITH_CLOUD = "https://api.smith.langchain.com"
 
 # The Retrieve API's own patterns (botocore's service model), checked before the first question.
 BEDROCK_ID = re.compile(r"[0-9a-zA-Z]{10}")
@@ -286,8 +287,41 @@ class Settings(BaseSettings):
         default="INFO", description="Log verbosity."
     )
     log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
+    log_file_max_bytes: int = Field(
+        default=10_000_000, ge=1024, description="Rotate LOG_FILE once it reaches this many bytes."
+    )
+    log_file_backups: int = Field(
+        default=5, ge=0, le=1000, description="Rotated copies of LOG_FILE to keep (LOG_FILE.1 …)."
+    )
     metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve Prometheus metrics at /metrics on this port (0: any free port).",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics endpoint listens on; 0.0.0.0 for every interface.",
+    )
+    langsmith_tracing: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2"),
+        description="`true` sends a trace of every turn to LangSmith; off, nothing is sent.",
+    )
+    langsmith_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
+        description="LangSmith API key (secret).",
+    )
+    langsmith_endpoint: str = Field(
+        default=LANGSMITH_CLOUD,
+        validation_alias=AliasChoices("LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT"),
+        description="LangSmith API address (EU: https://eu.api.smith.langchain.com).",
+    )
+    langsmith_project: str = Field(
+        default="community-bot",
+        validation_alias=AliasChoices("LANGSMITH_PROJECT", "LANGCHAIN_PROJECT"),
+        description="LangSmith project the traces go to.",
     )
 
     @field_validator("log_level", mode="before")
@@ -368,6 +402,13 @@ class Settings(BaseSettings):
                 "SOURCE_AGENTS_DATA_SOURCE_ID needs SOURCE_AGENTS_KNOWLEDGE_BASE_ID"
                 " or KNOWLEDGE_BASE_ID"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _hosted_tracing_needs_a_key(self) -> Settings:
+        hosted = self.langsmith_endpoint.rstrip("/").endswith(".smith.langchain.com")
+        if self.langsmith_tracing and hosted and self.langsmith_api_key is None:
+            raise ValueError("LANGSMITH_API_KEY is required when LANGSMITH_TRACING=true")
         return self
 
     @property

@@ -9,7 +9,7 @@ from typing import Any
 from community_bot.errors import ConfigError
 from community_bot.settings import Settings, describe_settings, load_settings
 
-_SECTIONS = ("DISCORD_", "RATE_LIMIT_", "MAX_RESPONSE_CHARS")
+_SECTIONS = ("DISCORD_", "RATE_LIMIT_", "MAX_RESPONSE_CHARS", "LOG_", "METRICS_", "LANGSMITH_")
 
 DESCRIPTION = """\
 Connect to Discord and answer in the configured channels, when mentioned, in replies to the bot,

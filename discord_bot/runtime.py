@@ -82,6 +82,7 @@ class Runtime:
         """
         wait = self._limiter.acquire(user_id)
         if wait > 0:
+            self.backend.record_rate_limited()
             return wording.rate_limited(wait) if self._limiter.should_warn(user_id, wait) else ""
         limit = self.settings.discord_max_input_chars
         if len(text) > limit:

@@ -1,4 +1,11 @@
-"""One readable INFO line per answered turn, with no message content in it."""
+"""One readable INFO line per answered turn, with no message content in it.
+
+    turn channel=discord:42 author=7 tier=medium model=amazon.nova-lite-v1:0 tokens=812/164
+    cost=$0.000088 ttft=420ms latency=1830ms total=1902ms kb=hit outcome=ok failed_attempts=0
+
+`latency` is the model's part (fallbacks included), `total` the whole turn until the reply was
+ready; `failed_attempts` counts the retries and fallbacks the answer needed.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
     ttft = "-" if turn["ttft_ms"] is None else f"{turn['ttft_ms']:.0f}ms"
     log.info(
         "turn channel=%s author=%s tier=%s model=%s tokens=%d/%d cost=$%.6f ttft=%s "
-        "latency=%.0fms total=%.0fms kb=%s outcome=%s",
+        "latency=%.0fms total=%.0fms kb=%s outcome=%s failed_attempts=%d",
         thread_id,
         author.id,
         turn["tier"] or "-",
@@ -32,4 +39,5 @@ def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
         reply.elapsed_ms,
         kb,
         turn["outcome"],
+        len(turn["attempts"]),
     )

@@ -74,6 +74,7 @@ class ScriptedBackend:
     conversation: ScriptedConversation = field(default_factory=ScriptedConversation)
     feedback: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    rate_limited: int = 0
 
     async def status(self) -> StatusReport:
         return StatusReport(
@@ -93,3 +94,6 @@ class ScriptedBackend:
         title = "Title: " + " ".join(question.split()[:4])
         self.titles.append(title)
         return title
+
+    def record_rate_limited(self) -> None:
+        self.rate_limited += 1

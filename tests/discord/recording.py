@@ -46,3 +46,6 @@ class RecordingApp:
 
     async def short_title(self, question: str) -> str:
         return await self.app.short_title(question)
+
+    def record_rate_limited(self) -> None:
+        self.app.record_rate_limited()

@@ -1,0 +1,76 @@
+"""Logging for every command and the Discord bot: one format, secrets masked, optional rotation.
+
+`configure_logging` replaces the handlers it installed before, so calling it again (tests, a
+reloaded configuration) never duplicates lines, and leaves other handlers (pytest's) alone.
+Libraries that narrate every request (botocore, httpx, discord.py's gateway) are held at WARNING
+unless LOG_LEVEL=DEBUG asks for everything. Message contents are only ever logged at DEBUG; INFO
+carries one accounting line per turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+
+from community_bot.errors import ConfigError
+from community_bot.observability.redaction import RedactSecrets, known_secrets
+from community_bot.settings import Settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+NOISY_LIBRARIES = (
+    "botocore",
+    "boto3",
+    "urllib3",
+    "httpx",
+    "httpcore",
+    "discord.gateway",
+    "discord.http",
+    "discord.client",
+)
+HANDLER_NAME = "community-bot"
+
+
+def configure_logging(settings: Settings) -> list[logging.Handler]:
+    """Route all logging to stderr (and LOG_FILE), masked; returns the installed handlers.
+
+    Raises ConfigError naming LOG_FILE when the file cannot be opened for appending.
+    """
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if settings.log_file is not None:
+        handlers.append(_rotating_file(settings))
+    redact = RedactSecrets(known_secrets(settings))
+    formatter = logging.Formatter(LOG_FORMAT)
+    for handler in handlers:
+        handler.name = HANDLER_NAME
+        handler.addFilter(redact)
+        handler.setFormatter(formatter)
+
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        if old.name == HANDLER_NAME:
+            root.removeHandler(old)
+            old.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    library_level = logging.NOTSET if settings.log_level == "DEBUG" else logging.WARNING
+    for name in NOISY_LIBRARIES:
+        logging.getLogger(name).setLevel(library_level)
+    return handlers
+
+
+def _rotating_file(settings: Settings) -> RotatingFileHandler:
+    path = settings.log_file
+    assert path is not None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return RotatingFileHandler(
+            path,
+            maxBytes=settings.log_file_max_bytes,
+            backupCount=settings.log_file_backups,
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError([f"LOG_FILE: cannot write to {path}: {reason}"]) from None
