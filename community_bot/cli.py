@@ -146,7 +146,7 @@ async def _one_turn(
 ) -> FinalReply:
     from community_bot.app import open_app
 
-    async with open_app(settings, serve_metrics=False) as app:
+    async with open_app(settings, background=False) as app:
         return await app.conversation.ask(channel, question, _terminal_author(), profile)
 
 
@@ -159,7 +159,7 @@ async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> N
     from community_bot.app import open_app
 
     author = _terminal_author()
-    async with open_app(settings, serve_metrics=False) as app:
+    async with open_app(settings, background=False) as app:
         print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
         while True:
             try:

@@ -56,6 +56,7 @@ class AgentScheduler:
         self._idle.set()
         self._stopping = False
         self.last_report: SyncReport | None = None
+        self.reported = asyncio.Event()  # set once the first run has finished (for /status, tests)
 
     @classmethod
     def from_settings(
@@ -135,5 +136,6 @@ class AgentScheduler:
         finally:
             self._idle.set()
         self.last_report = report
+        self.reported.set()
         if self._on_report is not None:
             self._on_report(report)
