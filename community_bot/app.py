@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from community_bot.checkpoints import PrunableSqliteSaver
 from community_bot.conversation import Conversation
+from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.services import Services, build_services
@@ -60,12 +61,14 @@ class App:
         conversation: Conversation,
         ledger: Ledger,
         telemetry: Telemetry,
+        scheduler: AgentScheduler | None = None,
     ) -> None:
         self.settings = settings
         self.services = services
         self.conversation = conversation
         self.ledger = ledger
         self.telemetry = telemetry
+        self.scheduler = scheduler
         self.started_at = datetime.now(UTC)
 
     async def status(self) -> StatusReport:
@@ -80,7 +83,10 @@ class App:
         describe = getattr(self.services.knowledge, "describe_sources", None)
         sources = list(describe()) if callable(describe) else []
         turns, cost = self.ledger.today()
-        return StatusReport(rows, sources, self.started_at, cost, turns)
+        notes = []
+        if self.scheduler is not None and (report := self.scheduler.last_report) is not None:
+            notes = [f"last source sync: {line}" for line in report.lines()]
+        return StatusReport(rows, sources, self.started_at, cost, turns, notes)
 
     async def record_feedback(
         self, *, thread_id: str, run_id: str | None, user_id: str, score: int
@@ -109,19 +115,20 @@ class App:
 
 @asynccontextmanager
 async def open_app(
-    settings: Settings, services: Services | None = None, *, serve_metrics: bool = True
+    settings: Settings, services: Services | None = None, *, background: bool = True
 ) -> AsyncIterator[App]:
     """Open the checkpointer, knowledge base, models and telemetry; close them on exit.
 
-    `serve_metrics=False` skips the METRICS_PORT endpoint: one-shot terminal commands pass it so
-    they never collide with a running bot's port.
+    `background=False` skips what only a long-running bot needs, the METRICS_PORT endpoint and
+    the source agents' scheduler: terminal commands pass it so they never collide with a running
+    bot's port, nor wait at exit for a sync they started.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as stack:
         ledger = Ledger(settings.data_dir / "turns.sqlite")
         stack.callback(ledger.close)
         telemetry = await stack.enter_async_context(
-            open_telemetry(settings, ledger, serve_metrics=serve_metrics)
+            open_telemetry(settings, ledger, serve_metrics=background)
         )
         services = services or build_services(settings)
         prepare = getattr(services.knowledge, "prepare", None)
@@ -136,6 +143,22 @@ async def open_app(
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
+        scheduler = await _start_source_agents(settings, services) if background else None
+        if scheduler is not None:  # stops (letting a run finish) before the index closes
+            stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer)
         conversation = Conversation(graph, services, checkpointer, telemetry)
-        yield App(settings, services, conversation, ledger, telemetry)
+        yield App(settings, services, conversation, ledger, telemetry, scheduler)
+
+
+async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:
+    """The source agents in the background (SOURCE_AGENTS_ENABLED), writing into the local index;
+    a completed ingestion job refreshes the cached answers of that Bedrock knowledge base."""
+    from community_bot.kb.bedrock import mark_ingested
+
+    sources = list(getattr(services.knowledge, "sources", []))
+    return await AgentScheduler.start_in_background(
+        settings,
+        getattr(services.knowledge, "local", None),
+        on_ingested=lambda kb_id: mark_ingested(sources, kb_id),
+    )

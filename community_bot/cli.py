@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -22,6 +23,7 @@ from community_bot.observability.logs import configure_logging
 from community_bot.settings import Settings, describe_settings, load_settings
 
 FEATURE_COMMANDS = (
+    "community_bot.config_cli",
     "community_bot.routing.cli",
     "community_bot.kb.cli",
     "discord_bot.cli",
@@ -129,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `community-bot … | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -147,7 +152,7 @@ async def _one_turn(
 ) -> FinalReply:
     from community_bot.app import open_app
 
-    async with open_app(settings, serve_metrics=False) as app:
+    async with open_app(settings, background=False) as app:
         return await app.conversation.ask(channel, question, _terminal_author(), profile)
 
 
@@ -160,7 +165,7 @@ async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> N
     from community_bot.app import open_app
 
     author = _terminal_author()
-    async with open_app(settings, serve_metrics=False) as app:
+    async with open_app(settings, background=False) as app:
         print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
         while True:
             try:

@@ -7,6 +7,7 @@ existing deployments keep working; every field carries a description that `--hel
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,13 @@ from community_bot.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DISCORD_MESSAGE_LIMIT = 2000
 LANGSMITH_CLOUD = "https://api.smith.langchain.com"
+
+# The Retrieve API's own patterns (botocore's service model), checked before the first question.
+BEDROCK_ID = re.compile(r"[0-9a-zA-Z]{10}")
+KNOWLEDGE_BASE_ID = re.compile(
+    r"[0-9a-zA-Z]{10}"
+    r"|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:knowledge-base/[0-9a-zA-Z]{10}"
+)
 
 BackendMode = Literal["auto", "nova", "ollama", "retrieval"]
 Tier = Literal["small", "medium", "large"]
@@ -174,7 +182,21 @@ class Settings(BaseSettings):
         default=5, ge=1, le=100, description="Passages retrieved per source."
     )
     kb_metadata_filter: str | None = Field(
-        default=None, description="Bedrock KB metadata filter as JSON (RetrievalFilter)."
+        default=None,
+        description="Bedrock KB metadata filter as JSON (RetrievalFilter), e.g."
+        ' `{"equals": {"key": "category", "value": "faq"}}`; checked at start-up.',
+    )
+    kb_cache_ttl_seconds: int = Field(
+        default=300,
+        ge=0,
+        description="How long a Bedrock KB answer to the same question is reused (0: never);"
+        " a finished ingestion job by the source agents ends it at once.",
+    )
+    kb_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Read timeout of one Bedrock KB Retrieve call."
+    )
+    kb_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a throttled or 5xx Bedrock KB Retrieve."
     )
     local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
     local_kb_paths: CsvStrs = Field(
@@ -183,6 +205,12 @@ class Settings(BaseSettings):
     )
     kb_min_score: float | None = Field(
         default=None, description="Relevance threshold below which a search counts as a miss."
+    )
+    kb_bedrock_min_score: float = Field(
+        default=0.0,
+        ge=0,
+        description="Bedrock KB passages scoring below this are dropped (scores depend on the"
+        " KB's embedding model: pick it from `kb search`); KB_MIN_SCORE overrides it.",
     )
 
     # --- Memory and prompts --------------------------------------------------------------
@@ -215,7 +243,10 @@ class Settings(BaseSettings):
     )
 
     # --- Source agents -------------------------------------------------------------------
-    source_agents_enabled: bool = Field(default=False, description="Run source agents.")
+    source_agents_enabled: bool = Field(
+        default=False,
+        description="Run the source agents in the bot's background (`kb sync` runs them anyway).",
+    )
     source_agents_config: Path = Field(
         default=Path("agents/sources/config.yaml"), description="YAML file declaring the agents."
     )
@@ -223,8 +254,26 @@ class Settings(BaseSettings):
         default=None, description="Bucket behind the Bedrock KB's data source."
     )
     source_agents_s3_region: str = Field(default="us-east-1", description="Region of that bucket.")
+    source_agents_s3_prefix: str = Field(
+        default="",
+        description="Key prefix of the agents' objects in that bucket, e.g. `agents/`"
+        " (match the data source's inclusion prefix).",
+    )
     source_agents_data_source_id: str | None = Field(
         default=None, description="Bedrock KB data source to start an ingestion job for."
+    )
+    source_agents_knowledge_base_id: str | None = Field(
+        default=None,
+        description="Knowledge base owning that data source (default: first KNOWLEDGE_BASE_ID).",
+    )
+    source_agents_ingestion_timeout_seconds: int = Field(
+        default=900, ge=10, description="Longest wait for an ingestion job to finish."
+    )
+    source_agents_ingestion_poll_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="Seconds between checks of a running ingestion job."
+    )
+    source_agents_local_index: bool = Field(
+        default=True, description="Also put the agents' documents in the local knowledge base."
     )
     source_agents_run_on_startup: bool = Field(
         default=False, description="Sync when the bot starts."
@@ -313,10 +362,46 @@ class Settings(BaseSettings):
             raise ValueError("must be `user` or `system`")
         return value
 
+    @field_validator("knowledge_base_id")
+    @classmethod
+    def _knowledge_base_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not KNOWLEDGE_BASE_ID.fullmatch(item):
+                raise ValueError(
+                    f"{item!r} is not a knowledge base id (10 letters or digits, or its ARN)"
+                )
+        return value
+
+    @field_validator("source_agents_data_source_id", "source_agents_knowledge_base_id")
+    @classmethod
+    def _bedrock_ids(cls, value: str | None) -> str | None:
+        if value is not None and not BEDROCK_ID.fullmatch(value):
+            raise ValueError("must be 10 letters or digits, as the Bedrock console shows it")
+        return value
+
+    @field_validator("kb_metadata_filter")
+    @classmethod
+    def _retrieval_filter(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            from community_bot.kb.retrieval_filter import parse_retrieval_filter
+
+            parse_retrieval_filter(value)
+            return value
+        return None
+
     @model_validator(mode="after")
     def _pinned_backend_needs_its_model(self) -> Settings:
         if self.backend_mode == "ollama" and not self.ollama_model:
             raise ValueError("OLLAMA_MODEL is required when BACKEND_MODE=ollama")
+        return self
+
+    @model_validator(mode="after")
+    def _ingestion_needs_a_knowledge_base(self) -> Settings:
+        if self.source_agents_data_source_id and not self.ingestion_knowledge_base_id:
+            raise ValueError(
+                "SOURCE_AGENTS_DATA_SOURCE_ID needs SOURCE_AGENTS_KNOWLEDGE_BASE_ID"
+                " or KNOWLEDGE_BASE_ID"
+            )
         return self
 
     @model_validator(mode="after")
@@ -333,6 +418,14 @@ class Settings(BaseSettings):
         if self.discord_channel_id is not None:
             ids.add(self.discord_channel_id)
         return frozenset(ids)
+
+    @property
+    def ingestion_knowledge_base_id(self) -> str | None:
+        """The knowledge base whose data source the source agents ingest into."""
+        if self.source_agents_knowledge_base_id:
+            return self.source_agents_knowledge_base_id
+        # The control plane takes the bare id, where KNOWLEDGE_BASE_ID may hold an ARN.
+        return self.knowledge_base_id[0].rsplit("/", 1)[-1] if self.knowledge_base_id else None
 
     @property
     def checkpoint_path(self) -> Path:

@@ -20,7 +20,7 @@ from community_bot.types import Passage, RetrievalOutcome
 from prompts.references import passage_label
 
 KB_VARIABLES = ("KNOWLEDGE_BASE_ID", "KB_", "LOCAL_KB_", "DATA_DIR", "AWS_REGION")
-KB_COMMANDS: tuple[str, ...] = ()  # modules adding `kb` subcommands, e.g. source-agent sync
+KB_COMMANDS: tuple[str, ...] = ("community_bot.kb.agents.cli",)  # modules adding `kb` subcommands
 PREVIEW_CHARS = 300
 
 

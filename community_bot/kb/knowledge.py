@@ -39,9 +39,12 @@ def local_index(settings: Settings) -> LocalIndex:
 
 def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
     """The enabled knowledge sources; each can be switched off by its setting."""
+    from community_bot.kb.bedrock import BedrockKnowledgeSource  # boto3 loads only when used
+
     sources: list[KnowledgeSource] = []
     if settings.local_kb_enabled:
         sources.append(local_index(settings))
+    sources += [BedrockKnowledgeSource(kb_id, settings) for kb_id in settings.knowledge_base_id]
     return sources
 
 

@@ -34,6 +34,7 @@ from community_bot.models.gateway import GenerationResult, TokenSink
 from community_bot.models.prices import PriceTable
 from community_bot.models.probe import ProviderStatus, probe_bedrock, probe_ollama
 from community_bot.models.providers import (
+    OLLAMA,
     ChatModels,
     Failure,
     ModelSpec,
@@ -112,7 +113,14 @@ class RoutedGateway:
         nothing_left = not any(self.chain(tier) for tier in TIERS)
         for provider in ("bedrock", "ollama"):
             status = self.availability.get(provider)
-            if status is None:
+            if status is None and (waiting := self._tiers_without_ollama_model(provider)):
+                names = ", ".join(f"MODEL_{t.upper()}" for t in waiting)
+                log.warning(
+                    "ollama: OLLAMA_MODEL not set — %s=ollama has no model; set OLLAMA_MODEL or %s",
+                    names,
+                    names,
+                )
+            elif status is None:
                 log.info("%s: not used (BACKEND_MODE=%s)", provider, self.mode)
             elif status.usable:
                 log.info("%s: ready (%s) — %s", provider, status.detail, users[provider])
@@ -123,6 +131,12 @@ class RoutedGateway:
                     consequence += " to answers from the knowledge base alone"
                 log.warning("%s: %s — %s %s", provider, status.detail, users[provider], consequence)
         return self.availability
+
+    def _tiers_without_ollama_model(self, provider: Provider) -> list[Tier]:
+        """Tiers routed to `ollama` while OLLAMA_MODEL is unset: worth a warning, not silence."""
+        if provider != "ollama" or self.mode != "auto" or self.settings.ollama_model:
+            return []
+        return [t for t in TIERS if getattr(self.settings, f"model_{t}").strip().lower() == OLLAMA]
 
     def _users(self) -> dict[Provider, str]:
         """Who depends on each provider, in words for the probe's log lines; empty: nobody."""

@@ -82,7 +82,7 @@ def test_old_variable_names_keep_working(monkeypatch: pytest.MonkeyPatch) -> Non
         "BACKEND_MODE": "AgentCore",
         "AWS_REGION": "eu-west-1",
         "NOVA_MODEL_ID": "eu.amazon.nova-pro-v1:0",
-        "KNOWLEDGE_BASE_ID": "KB1,KB2",
+        "KNOWLEDGE_BASE_ID": "KBAAAAAAA1,KBAAAAAAA2",
         "PROMPT_PROFILE": "support",
         "LOG_LEVEL": "debug",
         "SOURCE_AGENTS_ENABLED": "true",
@@ -93,7 +93,7 @@ def test_old_variable_names_keep_working(monkeypatch: pytest.MonkeyPatch) -> Non
     assert settings.answer_channel_ids == {42, 7, 8}
     assert settings.backend_mode == "auto"  # AgentCore's Bedrock+Ollama mix is now routing
     assert settings.aws_region == "eu-west-1"
-    assert settings.knowledge_base_id == ["KB1", "KB2"]
+    assert settings.knowledge_base_id == ["KBAAAAAAA1", "KBAAAAAAA2"]
     assert settings.log_level == "DEBUG"
     assert settings.source_agents_enabled is True
     assert settings.discord_channel_profiles == {"42": "support"}

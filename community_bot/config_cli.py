@@ -1,0 +1,68 @@
+"""`community-bot config`: what the bot will run with, and the `.env.example` template.
+
+Settings are validated when any command starts; `config show` is the way to see the result
+(secrets masked, changed values marked) without starting anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pydantic import SecretStr
+
+from community_bot.settings import Settings, render_env_example
+
+SECRET_MASK = "***"
+
+
+def register(subparsers: Any) -> None:
+    from community_bot.cli import add_command
+
+    config = add_command(
+        subparsers,
+        "config",
+        "Show the effective configuration, or print the .env.example template.",
+        env_prefixes=(),
+    )
+    actions = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    show = actions.add_parser(
+        "show",
+        help="Every setting with its value (secrets masked; * marks values set in env or .env).",
+    )
+    show.set_defaults(handler=_show)
+    template = actions.add_parser(
+        "env-example", help="Print the commented .env.example for this version."
+    )
+    template.set_defaults(handler=_env_example)
+
+
+def effective_settings(settings: Settings) -> list[tuple[str, str, bool]]:
+    """(VARIABLE, shown value, changed from the default) for every setting."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        changed = name in settings.model_fields_set
+        if isinstance(value, SecretStr):
+            shown = SECRET_MASK if value.get_secret_value() else ""
+        elif isinstance(value, list):
+            shown = ",".join(map(str, value))
+        elif isinstance(value, dict):
+            shown = ",".join(f"{k}={v}" for k, v in value.items())
+        else:
+            shown = "" if value is None else str(value)
+        rows.append(
+            (name.upper(), shown, changed or value != field.get_default(call_default_factory=True))
+        )
+    return rows
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    for variable, shown, changed in effective_settings(settings):
+        print(f"{'*' if changed else ' '} {variable}={shown}")
+    return 0
+
+
+def _env_example(args: argparse.Namespace, settings: Settings) -> int:
+    print(render_env_example(), end="")
+    return 0
