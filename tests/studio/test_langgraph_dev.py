@@ -9,10 +9,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+
+from tests.emulators.ollama import OllamaEmulator
+from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
+
+__all__ = ["ollama", "ollama_server"]  # fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
@@ -24,17 +31,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`langgraph dev` on a free port, offline, with the bot's data in a temporary folder."""
+@contextmanager
+def langgraph_dev(data_dir: Path, **env_overrides: str) -> Iterator[str]:
+    """`langgraph dev` on a free port, offline, with the bot's data in `data_dir`."""
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("studio-data")
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
         "LANGSMITH_TRACING": "false",
         "LANGGRAPH_CLI_NO_ANALYTICS": "1",
         "LOG_LEVEL": "WARNING",
+        **env_overrides,
     }
     command = [
         str(Path(sys.executable).with_name("langgraph")),
@@ -68,6 +75,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Studio's server on the embedded defaults: no model, the sample knowledge base."""
+    with langgraph_dev(tmp_path_factory.mktemp("studio-data")) as url:
+        yield url
 
 
 def healthy(url: str) -> bool:
@@ -112,3 +126,31 @@ def test_a_studio_thread_answers_and_remembers(server: str) -> None:
     state = httpx.get(f"{server}/threads/{thread}/state").json()
     humans = [m["content"] for m in state["values"]["messages"] if m["type"] == "human"]
     assert humans == ["How do I install it on my Mac?", "And on Windows?"]
+
+
+def ask(url: str, thread: str, question: str) -> dict[str, Any]:
+    body = {
+        "assistant_id": "community_bot",  # a graph id names its default assistant
+        "input": {"messages": [{"role": "human", "content": question}]},
+    }
+    response = httpx.post(f"{url}/threads/{thread}/runs/wait", json=body, timeout=120)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def test_studio_runs_the_model_path_with_a_configured_model(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    settings = {
+        "BACKEND_MODE": "ollama",
+        "OLLAMA_MODEL": OLLAMA_MODEL,
+        "OLLAMA_BASE_URL": ollama.url,
+    }
+    with langgraph_dev(tmp_path, **settings) as url:
+        thread = httpx.post(f"{url}/threads", json={}).json()["thread_id"]
+        reply = ask(url, thread, "How do I install it on my Mac?")
+    assert "".join(reply["reply_chunks"]) == f"Answer from {OLLAMA_MODEL}."
+    assert reply["route"]["model"] == f"ollama/{OLLAMA_MODEL}"
+    assert reply["turn"]["outcome"] == "ok"
+    sent = ollama.requests[-1].body["messages"]
+    assert "<reference_material>" in sent[0]["content"]  # the docs reached the model
