@@ -25,7 +25,9 @@ def quick_start_commands() -> list[str]:
 
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
-    """The caller's environment minus anything that would configure a model or Discord."""
+    """A newcomer's shell: the caller's environment minus anything that would configure a model
+    or Discord, and minus the project's virtual environment (`uv run pytest` puts it first on
+    PATH, where `python3` has no pip)."""
     keep = {
         "PATH",
         "HOME",
@@ -40,6 +42,8 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
         "PIP_CONFIG_FILE",
     }
     env = {k: v for k, v in os.environ.items() if k in keep}
+    venv_bin = str(Path(sys.prefix) / "bin")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     env["DATA_DIR"] = str(tmp_path / "data")
     env["LOG_LEVEL"] = "WARNING"
     return env
