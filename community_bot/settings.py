@@ -124,6 +124,15 @@ class Settings(BaseSettings):
         le=300,
         description="On SIGINT/SIGTERM, how long in-flight answers may finish before cancellation.",
     )
+    discord_api_url: str | None = Field(
+        default=None,
+        description="Discord REST base URL, e.g. an HTTP proxy in front of Discord"
+        " (default: Discord's own, https://discord.com/api/v10).",
+    )
+    discord_gateway_url: str | None = Field(
+        default=None,
+        description="Discord gateway WebSocket URL (default: Discord's own).",
+    )
     discord_sync_commands: bool = Field(
         default=True, description="Sync the slash commands (/ask, /reset, /status) at start-up."
     )

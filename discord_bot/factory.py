@@ -13,6 +13,8 @@ import signal
 from typing import Any
 
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from community_bot.errors import ConfigError
 from community_bot.settings import Settings
@@ -76,6 +78,15 @@ async def _setup(client: discord.Client, runtime: Runtime) -> None:
         log.info("synced %d slash commands", len(synced))
 
 
+def use_endpoints(settings: Settings) -> None:
+    """Point this process's discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL when set (an
+    HTTP proxy, a local emulator); discord.py keeps both as process-wide class attributes."""
+    if settings.discord_api_url:
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
 def build_client(settings: Settings, app: Backend) -> discord.Client:
     """The configured, unconnected Discord client for `app`.
 
@@ -117,6 +128,7 @@ async def run_bot(settings: Settings) -> None:
     if settings.discord_bot_token is None:
         raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
     token = settings.discord_bot_token.get_secret_value()
+    use_endpoints(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

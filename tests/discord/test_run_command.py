@@ -1,0 +1,83 @@
+"""`community-bot run` as an operator starts it: a real process, stopped by SIGTERM, restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from community_bot.app import open_app
+from community_bot.settings import Settings
+from tests.emulators.discord import DiscordEmulator
+
+ROOT = Path(__file__).resolve().parents[2]
+WITHIN_S = 60.0
+
+
+async def start_bot(emu: DiscordEmulator, data_dir: Path) -> asyncio.subprocess.Process:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", str(data_dir)),
+        "DISCORD_BOT_TOKEN": "emulated-token",
+        "DISCORD_CHANNEL_IDS": str(emu.general),  # type: ignore[attr-defined]
+        "DISCORD_API_URL": emu.base_url,
+        "DISCORD_GATEWAY_URL": emu.gateway_url,
+        "DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "INFO",
+    }
+    identified = emu.gateway.identifies
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "community_bot.cli", "run"),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await emu.wait_for(
+        lambda: emu.gateway.identifies > identified or bot.returncode is not None,
+        what="the bot process to connect",
+        within=WITHIN_S,
+    )
+    assert bot.returncode is None, "community-bot run exited before connecting"
+    return bot
+
+
+async def stop_bot(bot: asyncio.subprocess.Process) -> str:
+    bot.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(bot.communicate(), WITHIN_S)
+    assert bot.returncode == 0, stderr.decode()[-3000:]
+    return stderr.decode()
+
+
+async def test_run_answers_stops_cleanly_on_sigterm_and_a_restart_continues(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    general = emu.general  # type: ignore[attr-defined]
+    data_dir = tmp_path / "data"
+
+    bot = await start_bot(emu, data_dir)
+    await emu.send_user_message(general, emu.alice, "How do I install it on my Mac?")  # type: ignore[attr-defined]
+    await emu.wait_for(
+        lambda: any("Homebrew" in text for text in emu.bot_texts(general)),
+        what="the answer from the sample docs",
+        within=WITHIN_S,
+    )
+    log = await stop_bot(bot)
+    assert "signal received" in log
+    assert "emulated-token" not in log
+
+    bot = await start_bot(emu, data_dir)
+    answered = len(emu.bot_messages(general))
+    await emu.send_user_message(general, emu.bob, "And on Windows?")  # type: ignore[attr-defined]
+    await emu.wait_for(
+        lambda: len(emu.bot_messages(general)) > answered, what="the second answer", within=60
+    )
+    await stop_bot(bot)
+
+    settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    async with open_app(settings, background=False) as app:
+        history = await app.conversation.history(f"discord:{general}")
+    humans = [m.content for m in history if m.type == "human"]
+    assert humans == ["How do I install it on my Mac?", "And on Windows?"]
