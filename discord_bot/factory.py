@@ -54,19 +54,9 @@ class CommunityClient(discord.Client):
         await super().close()
 
 
-class ShardedCommunityClient(discord.AutoShardedClient):
-    """The same, sharded by discord.py for large servers (DISCORD_SHARDED)."""
-
-    def __init__(self, runtime: Runtime, **options: Any) -> None:
-        super().__init__(**options)
-        self.runtime = runtime
-
-    async def setup_hook(self) -> None:
-        await _setup(self, self.runtime)
-
-    async def close(self) -> None:
-        await self.runtime.stop()
-        await super().close()
+class ShardedCommunityClient(CommunityClient, discord.AutoShardedClient):
+    """The same, sharded by discord.py for large servers (DISCORD_SHARDED); the method order
+    puts our hooks before AutoShardedClient's, which then does the sharding."""
 
 
 async def _setup(client: discord.Client, runtime: Runtime) -> None:

@@ -25,15 +25,30 @@ class Outlet(Protocol):
     async def delete(self, message_id: int) -> None: ...
 
 
-class ChannelOutlet:
+class _SentMessages:
+    """Edits and removals of the messages an outlet sent, always without mentions."""
+
+    def __init__(self) -> None:
+        self._sent: dict[int, discord.Message | discord.WebhookMessage] = {}
+
+    async def edit(self, message_id: int, content: str) -> None:
+        self._sent[message_id] = await self._sent[message_id].edit(
+            content=content, allowed_mentions=NO_MENTIONS
+        )
+
+    async def delete(self, message_id: int) -> None:
+        await self._sent.pop(message_id).delete()
+
+
+class ChannelOutlet(_SentMessages):
     """Messages in a channel; the first replies to the question, so busy channels stay readable."""
 
     def __init__(
         self, channel: discord.abc.Messageable, reply_to: discord.Message | None = None
     ) -> None:
+        super().__init__()
         self._channel = channel
         self._reply_to = reply_to
-        self._sent: dict[int, discord.Message] = {}
 
     async def typing(self) -> None:
         await self._channel.typing()
@@ -49,21 +64,13 @@ class ChannelOutlet:
         self._sent[message.id] = message
         return message.id
 
-    async def edit(self, message_id: int, content: str) -> None:
-        self._sent[message_id] = await self._sent[message_id].edit(
-            content=content, allowed_mentions=NO_MENTIONS
-        )
 
-    async def delete(self, message_id: int) -> None:
-        await self._sent.pop(message_id).delete()
-
-
-class InteractionOutlet:
+class InteractionOutlet(_SentMessages):
     """Follow-ups of a deferred interaction (the first one replaces the "thinking…" state)."""
 
     def __init__(self, interaction: discord.Interaction) -> None:
+        super().__init__()
         self._interaction = interaction
-        self._sent: dict[int, discord.WebhookMessage] = {}
 
     async def typing(self) -> None:
         """The deferred interaction already shows that the bot is thinking."""
@@ -74,11 +81,3 @@ class InteractionOutlet:
         )
         self._sent[message.id] = message
         return message.id
-
-    async def edit(self, message_id: int, content: str) -> None:
-        self._sent[message_id] = await self._sent[message_id].edit(
-            content=content, allowed_mentions=NO_MENTIONS
-        )
-
-    async def delete(self, message_id: int) -> None:
-        await self._sent.pop(message_id).delete()
