@@ -7,7 +7,7 @@ from typing import Protocol
 from community_bot.models.gateway import ModelGateway
 from community_bot.settings import Settings
 from community_bot.types import Passage, RetrievalOutcome, Tier
-from prompts.loader import PromptProfile, load_profile
+from prompts.loader import PromptProfile, load_instructions, load_profile
 
 
 class KnowledgeSearch(Protocol):
@@ -57,6 +57,7 @@ class Services:
         self.models = models
         self.router = router
         self._profiles: dict[str, PromptProfile] = {}
+        load_instructions()
 
     def profile(self, name: str | None = None) -> PromptProfile:
         """A prompt profile by name (default PROMPT_PROFILE), read once then cached."""

@@ -9,6 +9,7 @@ bot's, so existing profiles keep working.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from community_bot.errors import PromptProfileError
@@ -66,9 +67,18 @@ def list_profiles(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / SYSTEM_FILE).is_file())
 
 
+@cache
 def instruction(name: str) -> str:
-    """A fixed instruction fragment the graph adds around the profile (reference material etc.)."""
+    """A fixed instruction fragment the graph adds around the profile (reference material etc.).
+
+    Read once per process: nodes ask for these on every turn, from the event loop."""
     return _read(INSTRUCTIONS_DIR / f"{name}.md").strip()
+
+
+def load_instructions() -> None:
+    """Read every instruction now, at start-up, so no turn ever waits on a file."""
+    for path in INSTRUCTIONS_DIR.glob("*.md"):
+        instruction(path.stem)
 
 
 def _read(path: Path) -> str:
