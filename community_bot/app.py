@@ -11,6 +11,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from langgraph.store.sqlite.aio import AsyncSqliteStore
+
 from community_bot.checkpoints import PrunableSqliteSaver
 from community_bot.conversation import Conversation
 from community_bot.kb.agents import AgentScheduler
@@ -140,13 +142,18 @@ async def open_app(
         checkpointer = await stack.enter_async_context(
             PrunableSqliteSaver.from_conn_string(str(settings.checkpoint_path))
         )
+        # Transcripts share the checkpoint file: one file holds a channel's whole memory.
+        store = await stack.enter_async_context(
+            AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
+        )
+        await store.setup()
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
         scheduler = await _start_source_agents(settings, services) if background else None
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
-        graph = build_graph(checkpointer)
+        graph = build_graph(checkpointer, store)
         conversation = Conversation(graph, services, checkpointer, telemetry)
         yield App(settings, services, conversation, ledger, telemetry, scheduler)
 

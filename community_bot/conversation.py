@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
+from community_bot import transcripts
 from community_bot.types import Citation, RetrievalOutcome, RouteDecision, TurnRecord
 from graph.context import Context
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
@@ -177,11 +178,16 @@ class Conversation:
         return final
 
     async def reset(self, thread_id: str) -> None:
-        """Forget a thread's conversation (its checkpoints), e.g. for `/reset`."""
+        """Forget a thread's conversation (its checkpoints and transcript), e.g. for `/reset`."""
         if self._checkpointer is not None:
             await self._checkpointer.adelete_thread(thread_id)
+        if self._graph.store is not None:
+            await transcripts.forget(self._graph.store, thread_id)
 
     async def history(self, thread_id: str) -> list[Any]:
-        """All messages of a thread, oldest first (the checkpoint keeps every one)."""
+        """All messages of a thread, oldest first: the transcript, then the checkpoint's."""
         snapshot = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
-        return list(snapshot.values.get("messages", []))
+        live = list(snapshot.values.get("messages", []))
+        if self._graph.store is None:
+            return live
+        return [*await transcripts.archived_messages(self._graph.store, thread_id), *live]

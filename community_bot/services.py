@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 from community_bot.models.gateway import ModelGateway
@@ -67,6 +68,13 @@ class Services:
                 self.settings.prompt_root, name, self.settings.system_prompt
             )
         return self._profiles[name]
+
+    async def aprofile(self, name: str | None = None) -> PromptProfile:
+        """`profile` for the event loop: a profile's first read runs on a worker thread."""
+        name = name or self.settings.prompt_profile
+        if name in self._profiles:
+            return self._profiles[name]
+        return await asyncio.to_thread(self.profile, name)
 
 
 def build_services(settings: Settings) -> Services:

@@ -9,9 +9,8 @@ does `generate` when every model of the fallback chain failed.
 
 Nodes and routing functions are `async def`, even those that never await: LangGraph runs a plain
 function on a worker thread, and that hop costs more than these functions themselves (`python -m
-bench --only graph`). The exception is `assemble_prompt`, the first node: in LangGraph Studio it
-builds the services from the environment and reads the prompt files, blocking I/O that must stay
-off the event loop (`langgraph dev` rejects it there).
+bench --only graph`). Blocking start-up work that Studio needs (building the services from the
+environment, reading a prompt profile the first time) goes to a worker thread explicitly, once.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Literal
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
 from langgraph.types import Checkpointer
 
 from community_bot.types import RETRIEVAL_ONLY
@@ -52,8 +52,9 @@ async def summary_or_end(state: State, runtime: Runtime[Context]) -> str:
     return "summarize_memory" if summary_due(state, services_of(runtime).settings) else END
 
 
-def build_graph(checkpointer: Checkpointer = None) -> Graph:
-    """Compile the conversation graph; pass a checkpointer for per-channel memory."""
+def build_graph(checkpointer: Checkpointer = None, store: BaseStore | None = None) -> Graph:
+    """Compile the conversation graph; pass a checkpointer for per-channel memory and a store
+    for the transcripts of messages the summary absorbed."""
     builder = StateGraph(
         State, context_schema=Context, input_schema=InputState, output_schema=OutputState
     )
@@ -73,4 +74,4 @@ def build_graph(checkpointer: Checkpointer = None) -> Graph:
     builder.add_edge("answer_from_docs", "split_reply")
     builder.add_conditional_edges("split_reply", summary_or_end, ["summarize_memory", END])
     builder.add_edge("summarize_memory", END)
-    return builder.compile(checkpointer=checkpointer, name="community-bot")
+    return builder.compile(checkpointer=checkpointer, store=store, name="community-bot")

@@ -6,6 +6,7 @@ there `services` is empty and nodes fall back to services built once from the en
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated
@@ -34,6 +35,15 @@ def services_of(runtime: Runtime[Context]) -> Services:
     if context is not None and context.services is not None:
         return context.services
     return _environment_services()
+
+
+async def opened_services(runtime: Runtime[Context]) -> Services:
+    """`services_of` for the first node of a turn: building the environment's services reads
+    files and opens the index, so in Studio that happens once, on a worker thread."""
+    context = runtime.context
+    if context is not None and context.services is not None:
+        return context.services
+    return await asyncio.to_thread(_environment_services)
 
 
 @cache

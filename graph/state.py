@@ -1,8 +1,10 @@
-"""The conversation state: the full message history plus what each node decided this turn.
+"""The conversation state: the live message history plus what each node decided this turn.
 
-Messages accumulate through `add_messages` and stay in the checkpoint for good; everything else
-describes the current turn and is overwritten by the next one. Runtimes send only `messages`
-(the narrow input state) and read the reply keys (the output state).
+Messages accumulate through `add_messages` until the running summary absorbs them; then they move
+to the thread's transcript in the store (`nodes.summarize_memory`), so the checkpoint stays the
+size of the prompt window. Everything else describes the current turn and is overwritten by the
+next one. Runtimes send only `messages` (the narrow input state) and read the reply keys (the
+output state).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class State(InputState, OutputState, total=False):
 
     summary: str  # running summary of messages that fell out of the prompt window
     summarized_until: int  # number of leading messages the summary covers
+    archived: int  # messages moved to the transcript so far: the next batch's position
     system_prompt: str
     window: list[AnyMessage]  # the trimmed history the model sees this turn
     passages: list[Passage]

@@ -15,15 +15,15 @@ from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 from langgraph.runtime import Runtime
 
-from graph.context import Context, services_of
+from graph.context import Context, opened_services
 from graph.state import State
 from nodes.history import speaker_of, text_of
 
 
-def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    services = services_of(runtime)
+async def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = await opened_services(runtime)
     settings = services.settings
-    profile = services.profile(runtime.context.profile if runtime.context else None)
+    profile = await services.aprofile(runtime.context.profile if runtime.context else None)
     window = trim_history(
         state["messages"], settings.memory_max_messages, settings.memory_max_tokens
     )

@@ -1,8 +1,13 @@
 """Node: fold messages that fell out of the prompt window into a running summary.
 
 Runs after the reply is ready, so it never delays an answer's first token, and only when enough
-unsummarised messages piled up. With a model it asks the small tier; without one (or if it fails)
-it keeps an extractive digest, so long conversations stay bounded either way.
+messages piled up outside the window. With a model it asks the small tier; without one (or if it
+fails) it keeps an extractive digest, so long conversations stay bounded either way.
+
+The folded messages then leave the checkpoint for the thread's transcript in the LangGraph store
+(`community_bot.transcripts`): the checkpoint is read and written whole every turn, and keeping
+every message there made a turn 6× slower after 1,000 turns. Without a store (a graph compiled
+without one) they stay in the checkpoint, as nothing may be lost.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AnyMessage, HumanMessage, RemoveMessage, SystemMessage
 from langgraph.runtime import Runtime
 
+from community_bot import transcripts
 from community_bot.settings import Settings
 from graph.context import Context, services_of
 from graph.state import State
@@ -30,10 +36,27 @@ def summary_due(state: State, settings: Settings) -> bool:
 
 
 async def summarize_memory(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    services = services_of(runtime)
     start, end = state.get("summarized_until", 0), _window_start(state)
-    older = state["messages"][start:end]
-    previous = state.get("summary", "")
+    summary = await _fold(state.get("summary", ""), state["messages"][start:end], runtime)
+    thread_id = runtime.execution_info.thread_id if runtime.execution_info else None
+    if runtime.store is None or thread_id is None:
+        return {"summary": summary, "summarized_until": end}
+    # Messages before `summarized_until` come from checkpoints written before the transcript
+    # existed: already in the summary, they move to the transcript without being folded again.
+    leaving = state["messages"][:end]
+    archived = state.get("archived", 0)
+    await transcripts.archive(runtime.store, thread_id, archived, leaving)
+    return {
+        "summary": summary,
+        "summarized_until": 0,
+        "archived": archived + len(leaving),
+        "messages": [RemoveMessage(id=str(m.id)) for m in leaving],  # add_messages gave ids
+    }
+
+
+async def _fold(previous: str, older: list[AnyMessage], runtime: Runtime[Context]) -> str:
+    """The previous summary with `older` folded in, by the small model or as a digest."""
+    services = services_of(runtime)
     transcript = render_transcript(older)
     prompt = [
         SystemMessage(content=instruction("summary")),
@@ -41,10 +64,8 @@ async def summarize_memory(state: State, runtime: Runtime[Context]) -> dict[str,
     ]
     result = await services.models.generate("small", prompt, lambda _token: None)
     if result.model is not None and result.text.strip() and not result.cut:
-        summary = result.text.strip()
-    else:
-        summary = digest(previous, older)
-    return {"summary": summary, "summarized_until": end}
+        return result.text.strip()
+    return digest(previous, older)
 
 
 def render_transcript(messages: Sequence[AnyMessage]) -> str:

@@ -1,8 +1,13 @@
-"""Memory: one checkpointed thread per channel, trimmed prompts, full history kept."""
+"""Memory: one checkpointed thread per channel, trimmed prompts, full history kept.
+
+The checkpoint holds the live part of a channel (window and summary); older messages move to the
+thread's transcript in the store, and `history` joins the two.
+"""
 
 from __future__ import annotations
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from community_bot.conversation import Author
@@ -44,7 +49,7 @@ async def test_memory_survives_closing_and_reopening_the_app(
     ]
 
 
-async def test_trimming_bounds_the_prompt_while_the_checkpoint_keeps_everything(
+async def test_trimming_bounds_the_prompt_while_the_history_keeps_everything(
     conversation_app: OpenApp, gateway: ScriptedGateway
 ) -> None:
     turns = 30
@@ -95,13 +100,66 @@ async def test_token_budget_trims_long_history(
 async def test_reset_forgets_the_channel(
     conversation_app: OpenApp, gateway: ScriptedGateway
 ) -> None:
-    async with conversation_app() as app:
-        await app.conversation.ask("c", "remember this", ALICE)
+    async with conversation_app(memory_max_messages=4) as app:
+        for n in range(12):  # long enough for a transcript
+            await app.conversation.ask("c", f"remember this {n}", ALICE)
+        assert len(await app.conversation.history("c")) == 24
         await app.conversation.reset("c")
         assert await app.conversation.history("c") == []
         await app.conversation.ask("c", "fresh start", ALICE)
+        assert (await app.conversation.history("c"))[0].content == "fresh start"
 
     assert _human_texts(gateway.prompts[-1]) == ["Alice: fresh start"]
+
+
+async def test_the_checkpoint_stays_the_size_of_the_window_and_history_stays_in_order(
+    conversation_app: OpenApp,
+) -> None:
+    turns = 40
+    async with conversation_app(memory_max_messages=6) as app:
+        for n in range(turns):
+            await app.conversation.ask("long", f"message number {n}", ALICE)
+        state = await app.conversation._graph.aget_state({"configurable": {"thread_id": "long"}})
+        history = await app.conversation.history("long")
+    async with conversation_app(memory_max_messages=6) as app:  # the transcript is on disk
+        reopened = await app.conversation.history("long")
+
+    live = state.values["messages"]
+    assert len(live) < 6 + 10 + 2  # window + one summary batch + the newest turn
+    questions = [str(m.content) for m in history if isinstance(m, HumanMessage)]
+    assert questions == [f"message number {n}" for n in range(turns)]
+    assert [m.id for m in history] == [m.id for m in reopened]
+    assert len({m.id for m in history}) == 2 * turns  # nothing archived twice
+    assert state.values["archived"] == 2 * turns - len(live)
+
+
+async def test_a_checkpoint_from_before_transcripts_is_archived_without_folding_it_again(
+    conversation_app: OpenApp, gateway: ScriptedGateway
+) -> None:
+    """Older releases kept every message in the checkpoint and marked the summarised ones."""
+    old = [
+        message
+        for n in range(30)
+        for message in (HumanMessage(f"old question {n}"), AIMessage(f"old answer {n}"))
+    ]
+    config: RunnableConfig = {"configurable": {"thread_id": "upgraded"}}
+    async with conversation_app(memory_max_messages=6) as app:
+        graph = app.conversation._graph
+        await graph.aupdate_state(
+            config,
+            {"messages": old, "summary": "what came before", "summarized_until": 40},
+            as_node="summarize_memory",
+        )
+        await app.conversation.ask("upgraded", "a new question", ALICE)
+        state = await graph.aget_state(config)
+        history = await app.conversation.history("upgraded")
+
+    summary_prompts = [p for p in gateway.prompts if "Previous summary" in str(p[-1].content)]
+    folded = str(summary_prompts[-1][-1].content)
+    assert "old question 20" in folded and "old question 19" not in folded
+    assert len(state.values["messages"]) <= 6 + 1
+    assert [str(m.content) for m in history][:2] == ["old question 0", "old answer 0"]
+    assert len(history) == 62
 
 
 async def test_each_thread_keeps_only_its_latest_checkpoint_and_every_message(
