@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, TypedDict
 
 from langchain_core.messages import AnyMessage
+from langgraph.channels.untracked_value import UntrackedValue
 from langgraph.graph.message import add_messages
 
 from community_bot.types import Citation, Passage, RetrievalOutcome, RouteDecision, TurnRecord
@@ -39,6 +40,8 @@ class State(InputState, OutputState, total=False):
     summary: str  # running summary of messages that fell out of the prompt window
     summarized_until: int  # number of leading messages the summary covers
     archived: int  # messages moved to the transcript so far: the next batch's position
-    system_prompt: str
-    window: list[AnyMessage]  # the trimmed history the model sees this turn
-    passages: list[Passage]
+    # This turn's working values: never checkpointed, as a checkpoint is read and written whole
+    # every turn and the window alone repeats up to MEMORY_MAX_MESSAGES messages.
+    system_prompt: Annotated[str, UntrackedValue(str)]
+    window: Annotated[list[AnyMessage], UntrackedValue(list)]  # the history the model sees
+    passages: Annotated[list[Passage], UntrackedValue(list)]

@@ -181,3 +181,18 @@ async def test_each_thread_keeps_only_its_latest_checkpoint_and_every_message(
     assert [len(checkpoints) for checkpoints in kept] == [1, 1]
     assert [len(history) for history in histories] == [6, 6]
     assert kept[1][0].checkpoint["channel_values"]["messages"][0].content == "question 0 in two"
+
+
+async def test_the_checkpoint_leaves_out_the_turns_working_values(
+    conversation_app: OpenApp,
+) -> None:
+    async with conversation_app() as app:
+        await app.conversation.ask("lean", "How do I install it?", ALICE)
+        saved = await app.conversation._graph.checkpointer.aget_tuple(  # type: ignore[union-attr]
+            {"configurable": {"thread_id": "lean"}}
+        )
+
+    assert saved is not None
+    kept = saved.checkpoint["channel_values"]
+    assert {"window", "passages", "system_prompt"}.isdisjoint(kept)
+    assert len(kept["messages"]) == 2 and kept["route"]["tier"]
