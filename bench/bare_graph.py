@@ -6,6 +6,7 @@ the product's turn by it, a ratio that stays meaningful on a busy or slow machin
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,13 +25,18 @@ class BareState(TypedDict):
     messages: Annotated[list[AnyMessage], add_messages]
 
 
-async def reply(state: BareState) -> dict[str, Any]:
-    return {"messages": [AIMessage(content=ANSWER)]}
-
-
 @asynccontextmanager
-async def bare_graph(path: Path) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
-    """START → reply → END, checkpointed to a SQLite file at `path`."""
+async def bare_graph(
+    path: Path, model_latency_s: float = 0.0
+) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
+    """START → reply → END, checkpointed to a SQLite file at `path`; `reply` answers after
+    `model_latency_s` (an asyncio sleep, like a model call)."""
+
+    async def reply(state: BareState) -> dict[str, Any]:
+        if model_latency_s:
+            await asyncio.sleep(model_latency_s)
+        return {"messages": [AIMessage(content=ANSWER)]}
+
     async with AsyncSqliteSaver.from_conn_string(str(path)) as checkpointer:
         builder = StateGraph(BareState)
         builder.add_node("reply", reply)

@@ -13,17 +13,19 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
+
 from bench.app import MEMBER, bench_app
+from bench.bare_graph import bare_graph
 from bench.doubles import StreamingGateway
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99
-from community_bot.app import App
-from community_bot.conversation import Conversation
 
 MODEL_LATENCY_S = 0.1
 EFFICIENCY_TARGET_PCT = 90.0
@@ -33,12 +35,13 @@ NOTE = (
 )
 
 
-async def _channel(
-    conversation: Conversation, channel: str, asks: list[str], latencies: list[float]
-) -> None:
+Ask = Callable[[str, str], Awaitable[object]]  # (channel, question) → a finished turn
+
+
+async def _channel(ask: Ask, channel: str, asks: list[str], latencies: list[float]) -> None:
     for question in asks:
         started = time.perf_counter()
-        await conversation.ask(channel, question, MEMBER)
+        await ask(channel, question)
         latencies.append((time.perf_counter() - started) * 1000)
 
 
@@ -59,13 +62,13 @@ class Run:
         return self.loop_cpu_s / (self.channels * self.turns) * 1000
 
 
-async def _run(app: App, channels: int, turns: int, asks: Iterator[str]) -> Run:
+async def _run(ask: Ask, channels: int, turns: int, asks: Iterator[str]) -> Run:
     """`channels` channels in parallel, each asking `turns` questions one after another."""
     latencies: list[float] = []
     prefix = f"bench:{channels}x{turns}"
     plan = {f"{prefix}:{n}": [next(asks) for _ in range(turns)] for n in range(channels)}
     cpu_started, started = time.thread_time(), time.perf_counter()
-    await asyncio.gather(*(_channel(app.conversation, c, q, latencies) for c, q in plan.items()))
+    await asyncio.gather(*(_channel(ask, c, q, latencies) for c, q in plan.items()))
     wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
     return Run(channels, turns, wall, cpu, latencies)
 
@@ -75,10 +78,22 @@ async def _measure(fan_outs: Sequence[int], turns: int, chunks: int) -> list[Row
         root = Path(tmp)
         knowledge = await synthetic_knowledge(root / "kb", chunks)
         gateway = StreamingGateway(first_token_s=MODEL_LATENCY_S)
-        asks = questions(sum(fan_outs) * turns + 1)
+        asks = questions((sum(fan_outs) + fan_outs[-1]) * turns + 1)
         async with bench_app(root / "app", gateway, knowledge) as app:
-            await app.conversation.ask("bench:warm-up", next(asks), MEMBER)
-            runs = [await _run(app, channels, turns, asks) for channels in fan_outs]
+
+            async def product(channel: str, question: str) -> object:
+                return await app.conversation.ask(channel, question, MEMBER)
+
+            await product("bench:warm-up", next(asks))
+            runs = [await _run(product, channels, turns, asks) for channels in fan_outs]
+        async with bare_graph(root / "bare.sqlite", MODEL_LATENCY_S) as graph:
+
+            async def yardstick(channel: str, question: str) -> object:
+                config: RunnableConfig = {"configurable": {"thread_id": channel}}
+                human = HumanMessage(content=question)
+                return await graph.ainvoke({"messages": [human]}, config, durability="exit")
+
+            bare = await _run(yardstick, fan_outs[-1], turns, asks)
     *smaller, full = runs
     turn_p50, turn_p99 = p50_p99(full.latencies_ms)
     # One event loop runs on one core: the run cannot be shorter than the loop's CPU time.
@@ -94,6 +109,17 @@ async def _measure(fan_outs: Sequence[int], turns: int, chunks: int) -> list[Row
         Row(f"wall time (ideal {turns * MODEL_LATENCY_S:g} s)", "s", value=full.wall_s),
         Row("efficiency ceiling set by event-loop CPU", "%", value=ceiling),
         Row("event-loop CPU per turn under load", "ms", value=full.cpu_per_turn_ms),
+        Row(
+            f"bare one-node graph, same load: parallel efficiency ({bare.channels} × {turns})",
+            "%",
+            value=bare.efficiency_pct,
+        ),
+        Row("bare one-node graph: event-loop CPU per turn", "ms", value=bare.cpu_per_turn_ms),
+        Row(
+            "event-loop CPU per turn ÷ bare graph's",
+            "×",
+            value=full.cpu_per_turn_ms / bare.cpu_per_turn_ms,
+        ),
         Row("turn latency under load (model 100 ms)", "ms", p50=turn_p50, p99=turn_p99),
         *(
             Row(

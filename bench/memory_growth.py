@@ -1,11 +1,12 @@
 """Benchmark 3: one channel, 1,000 turns — what grows and what must not.
 
-The checkpoint keeps every message of a thread by design (history, `/reset`, summaries are
-derived from it), so it grows with the conversation. The prompt must not: trimming
-(MEMORY_MAX_MESSAGES, MEMORY_MAX_TOKENS) and the running summary keep it flat, and this
-benchmark checks that at turns 10, 100 and 1,000. It also reports the SQLite file on disk, the
-size of the thread's latest checkpoint (what each turn loads) and how many checkpoints are kept.
-Every question retrieves the same five passages, so prompt sizes differ only by memory.
+The thread's history grows with the conversation, and is kept whole (the transcript in the store
+plus the checkpoint). What a turn pays for must not grow: the prompt (trimming by
+MEMORY_MAX_MESSAGES and MEMORY_MAX_TOKENS, plus the running summary), the checkpoint each turn
+loads and saves (the summary's messages leave it for the transcript), and so the turn's time.
+Each is compared between turn 100 and turn 1,000. The SQLite file on disk and the number of
+checkpoints kept are reported too. Every question retrieves the same five passages, so prompt
+sizes differ only by memory.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from tests.fakes import FixedKnowledge, passage
 
 THREAD = "bench:long-channel"
 FLAT_TOLERANCE = 1.1  # the last prompt may exceed the middle one by 10% (summary wording)
-TIMING_WINDOW = 10  # turns averaged for the turn-time rows
+TIME_TOLERANCE = 1.5  # turn times are p50s of 50 turns on a shared machine: allow noise
+TIMING_WINDOW = 50  # turns in each turn-time row (fewer in the quick run)
 MIB = 1024 * 1024
 PASSAGES = 5
 NOTE = (
@@ -51,7 +53,8 @@ def _disk_bytes(database: Path) -> int:
 
 
 def _checkpoints(database: Path) -> tuple[int, int]:
-    """Checkpoints kept for the thread, and the size of the newest one in bytes."""
+    """Checkpoints kept for the thread, and the size of the newest one in bytes (read by a
+    second connection while the app runs: SQLite's WAL lets it see every committed turn)."""
     with closing(sqlite3.connect(database)) as connection:
         count, latest = connection.execute(
             "SELECT COUNT(*), (SELECT LENGTH(checkpoint) FROM checkpoints WHERE thread_id = ?1"
@@ -67,6 +70,7 @@ async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
         knowledge = _same_passages_every_time()
         asks = questions(turns)
         prompts: dict[int, int] = {}
+        checkpoint_bytes: dict[int, int] = {}
         times: list[float] = []
         async with bench_app(root / "app", StreamingGateway(), knowledge) as app:
             for number in range(1, turns + 1):
@@ -75,36 +79,56 @@ async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
                 times.append((time.perf_counter() - started) * 1000)
                 if number in marks and reply.turn is not None:
                     prompts[number] = reply.turn["input_tokens"]
+                    checkpoint_bytes[number] = _checkpoints(app.settings.checkpoint_path)[1]
             messages = len(await app.conversation.history(THREAD))
+            state = await app.conversation._graph.aget_state(
+                {"configurable": {"thread_id": THREAD}}
+            )
+            live = len(state.values["messages"])
             database = app.settings.checkpoint_path
             disk = _disk_bytes(database)
-            count, latest = _checkpoints(database)
+            count, _ = _checkpoints(database)
     _, middle, last = marks
-    flat = prompts[last] <= prompts[middle] * FLAT_TOLERANCE
-    rows = [Row(f"prompt tokens at turn {mark}", "tokens", value=prompts[mark]) for mark in marks]
-    rows[-1] = Row(
-        rows[-1].metric,
-        "tokens",
-        value=prompts[last],
-        target=f"≤ {FLAT_TOLERANCE:g} × turn {middle}",
-        passed=flat,
-    )
+    flat = f"≤ {FLAT_TOLERANCE:g} × turn {middle}"
+    window = min(TIMING_WINDOW, middle // 2)
+    early = percentile(times[middle - window : middle], 50)
+    late = percentile(times[-window:], 50)
     return [
-        *rows,
-        Row(f"messages kept in the thread after {turns} turns", "messages", value=messages),
+        *(
+            Row(f"prompt tokens at turn {mark}", "tokens", value=prompts[mark])
+            for mark in marks[:-1]
+        ),
+        Row(
+            f"prompt tokens at turn {last}",
+            "tokens",
+            value=prompts[last],
+            target=flat,
+            passed=prompts[last] <= prompts[middle] * FLAT_TOLERANCE,
+        ),
+        *(
+            Row(f"checkpoint loaded and saved per turn, at turn {mark}", "KiB", value=size / 1024)
+            for mark, size in checkpoint_bytes.items()
+            if mark != last
+        ),
+        Row(
+            f"checkpoint loaded and saved per turn, at turn {last}",
+            "KiB",
+            value=checkpoint_bytes[last] / 1024,
+            target=flat,
+            passed=checkpoint_bytes[last] <= checkpoint_bytes[middle] * FLAT_TOLERANCE,
+        ),
+        Row(f"turn time, turns {middle - window + 1}–{middle}", "ms", p50=early),
+        Row(
+            f"turn time, turns {turns - window + 1}–{turns}",
+            "ms",
+            p50=late,
+            target=f"≤ {TIME_TOLERANCE:g} × turns {middle - window + 1}–{middle}",
+            passed=late <= early * TIME_TOLERANCE,
+        ),
+        Row(f"messages in the thread's history after {turns} turns", "messages", value=messages),
+        Row("of which in the checkpoint", "messages", value=live),
         Row("checkpoints kept for the thread", "checkpoints", value=count),
-        Row("latest checkpoint of the thread (loaded each turn)", "KiB", value=latest / 1024),
         Row(f"checkpoint database on disk after {turns} turns", "MiB", value=disk / MIB),
-        Row(
-            f"turn time, turns 1–{TIMING_WINDOW}",
-            "ms",
-            p50=percentile(times[:TIMING_WINDOW], 50),
-        ),
-        Row(
-            f"turn time, turns {turns - TIMING_WINDOW + 1}–{turns}",
-            "ms",
-            p50=percentile(times[-TIMING_WINDOW:], 50),
-        ),
     ]
 
 
