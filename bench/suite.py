@@ -31,6 +31,7 @@ class Benchmark:
 BENCHMARKS = (
     Benchmark("graph", "bench.graph_overhead", "graph overhead"),
     Benchmark("concurrency", "bench.concurrency", "concurrency"),
+    Benchmark("scale-out", "bench.scale_out", "scale-out"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
     Benchmark("routing", "bench.routing", "router decision time", plug_in=True),

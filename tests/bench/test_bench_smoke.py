@@ -32,10 +32,17 @@ EXPECTED = {
         "efficiency ceiling set by event-loop CPU",
         "event-loop CPU per turn under load",
         "turn latency under load (model 100 ms)",
+        "bare one-node graph, same load: parallel efficiency (20 × 2)",
+    ],
+    "scale-out": [
+        "parallel efficiency, 8 channels × 2 turns, 1 process",
+        "processes (and cores) for 90%, extrapolated",
     ],
     "memory": [
         "prompt tokens at turn 10",
         "prompt tokens at turn 80",
+        "checkpoint loaded and saved per turn, at turn 80",
+        "of which in the checkpoint",
         "checkpoints kept for the thread",
         "checkpoint database on disk after 80 turns",
     ],
