@@ -1,7 +1,7 @@
-"""The yardstick: a one-node LangGraph graph on the same SQLite checkpointer as the product.
+"""The yardstick: a one-node LangGraph graph on LangGraph's own SQLite checkpointer.
 
-Its turn time is what LangGraph and checkpointing cost by themselves; the graph benchmark divides
-the product's turn by it, a ratio that stays meaningful on a busy or slow machine.
+Its turn time is what LangGraph and its stock checkpointer cost by themselves; the graph benchmark
+divides the product's turn by it, a ratio that stays meaningful on a busy or slow machine.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Turns rotate over a few channels, so memory trimming and summaries happen as in 
 
 Product and one-node yardstick turns alternate in the same loop: noise from other processes hits
 both alike, and their ratio is the number to compare between runs and machines. The yardstick is
-checkpointed the way `Conversation` checkpoints (once per turn, `durability="exit"`), so the ratio
-is the cost of our nodes, not of a checkpointing choice.
+checkpointed the way `Conversation` checkpoints (once per turn, `durability="exit"`), on LangGraph's
+stock `AsyncSqliteSaver`: the ratio is the cost of our nodes and of our checkpointer.
 
 The 2% budget compares the overhead with a short Nova Lite answer of 1 s end to end: ~0.4 s to
 the first token and ~120 tokens at ~200 tokens/s (Artificial Analysis' published medians for Nova

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from langgraph.store.sqlite.aio import AsyncSqliteStore
 
-from community_bot.checkpoints import PrunableSqliteSaver
+from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.conversation import Conversation
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
@@ -140,7 +140,7 @@ async def open_app(
         if callable(probe):
             await probe()
         checkpointer = await stack.enter_async_context(
-            PrunableSqliteSaver.from_conn_string(str(settings.checkpoint_path))
+            ThreadMemorySaver.open(settings.checkpoint_path)
         )
         # Transcripts share the checkpoint file: one file holds a channel's whole memory.
         store = await stack.enter_async_context(

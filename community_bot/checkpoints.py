@@ -1,21 +1,55 @@
-"""Conversation memory on disk: LangGraph's SQLite checkpointer, able to drop old checkpoints.
+"""Conversation memory on disk: LangGraph's SQLite checkpointer, keeping each thread's latest.
 
-LangGraph keeps every checkpoint a thread ever had, and each one holds the thread's whole state,
-messages included: a channel's share of the file grows with the square of its length (1,000 turns
-in one channel: 414 MiB, `python -m bench --only memory`). Nothing in community-bot reads an old
-checkpoint — a turn starts from the latest — so `Conversation` prunes each thread to its latest
-checkpoint after every turn, through `aprune`, the interface LangGraph defines for this and the
-SQLite saver leaves unimplemented. The latest checkpoint still keeps every message.
+Latest only: LangGraph keeps every checkpoint a thread ever had, and each one holds the thread's
+whole state, messages included, so a channel's share of the file grows with the square of its
+length (1,000 turns in one channel: 2.9 GB kept unpruned, 6.3 MiB pruned; `python -m bench --only
+memory`). Nothing in community-bot reads an old checkpoint — a turn starts from the latest — so
+saving a checkpoint deletes the ones it supersedes, and their pending writes, in the same
+transaction. The latest checkpoint still keeps every message.
+
+One hop per operation: LangGraph's `AsyncSqliteSaver` sends each SQL statement to aiosqlite's
+thread on its own, several hops per read or save. `ThreadMemorySaver` is LangGraph's sync
+`SqliteSaver` run in one `asyncio.to_thread` call per operation; the call serialises the state
+too, which keeps that off the event loop.
+
+The tables are LangGraph's own, unchanged: databases written by `AsyncSqliteSaver` open as they
+are. Not for graphs with a `DeltaChannel`, whose state is spread over a chain of checkpoints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    get_checkpoint_metadata,
+)
+from langgraph.checkpoint.sqlite import SqliteSaver
 
-# Per namespace, keep the newest checkpoint and its pending writes; "newest" is the highest id,
-# as in the saver's own look-up of a thread's latest checkpoint.
+INSERT_CHECKPOINT = """
+INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id,
+    type, checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+# Checkpoint ids grow with time; the saver's own look-up of the latest takes the highest. Writes
+# go by the same rule, not by whether their checkpoint exists: LangGraph saves in the background
+# and may store a step's writes before that step's checkpoint.
+DROP_OLDER_CHECKPOINTS = """
+DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id < ?
+"""
+DROP_OLDER_WRITES = """
+DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id < ?
+"""
+# `prune(keep_latest)`: per namespace, keep the newest checkpoint and its pending writes.
 DROP_SUPERSEDED_CHECKPOINTS = """
 DELETE FROM checkpoints WHERE thread_id = ?1 AND (checkpoint_ns, checkpoint_id) NOT IN (
     SELECT checkpoint_ns, MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ?1
@@ -27,22 +61,133 @@ DELETE FROM writes WHERE thread_id = ?1 AND (checkpoint_ns, checkpoint_id) NOT I
     SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = ?1
 )
 """
+PRUNE_STRATEGIES = ("keep_latest", "delete")
 
 
-class PrunableSqliteSaver(AsyncSqliteSaver):
-    """`AsyncSqliteSaver` plus `aprune`; open it with `PrunableSqliteSaver.from_conn_string`."""
+class ThreadMemorySaver(SqliteSaver):
+    """A SQLite checkpointer that keeps only each thread's latest checkpoint.
 
-    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+    Open it with `ThreadMemorySaver.open(path)`. Each async method is one worker-thread call.
+    """
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, path: Path) -> AsyncIterator[ThreadMemorySaver]:
+        """The checkpointer on the database at `path` (created if missing), closed on exit.
+
+        WAL with `synchronous=NORMAL`: a commit does not wait for the disk. An app crash loses
+        nothing; a power cut may lose the last few turns, but never corrupts the file.
+        """
+        saver = await asyncio.to_thread(cls._connect, path)
+        try:
+            yield saver
+        finally:
+            await asyncio.to_thread(saver._close)
+
+    @classmethod
+    def _connect(cls, path: Path) -> ThreadMemorySaver:
+        # The connection moves between worker threads; the saver's lock serialises its use.
+        conn = sqlite3.connect(path, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            saver = cls(conn)
+            saver.setup()
+        except BaseException:
+            conn.close()
+            raise
+        return saver
+
+    def _close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """Save `checkpoint` and drop its thread's older ones (same namespace) with their writes."""
+        thread_id = str(config["configurable"]["thread_id"])
+        checkpoint_ns = config["configurable"]["checkpoint_ns"]
+        type_, serialized_checkpoint = self.serde.dumps_typed(checkpoint)
+        serialized_metadata = json.dumps(
+            get_checkpoint_metadata(config, metadata), ensure_ascii=False
+        ).encode("utf-8", "ignore")
+        row = (
+            thread_id,
+            checkpoint_ns,
+            checkpoint["id"],
+            config["configurable"].get("checkpoint_id"),
+            type_,
+            serialized_checkpoint,
+            serialized_metadata,
+        )
+        superseded = (thread_id, checkpoint_ns, checkpoint["id"])
+        with self.cursor() as cur:
+            cur.execute(INSERT_CHECKPOINT, row)
+            cur.execute(DROP_OLDER_CHECKPOINTS, superseded)
+            cur.execute(DROP_OLDER_WRITES, superseded)
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         """`keep_latest`: only each thread's newest checkpoint remains; `delete`: nothing does."""
+        if strategy not in PRUNE_STRATEGIES:
+            raise ValueError(f"unknown prune strategy {strategy!r}: use keep_latest or delete")
         if strategy == "delete":
             for thread_id in thread_ids:
-                await self.adelete_thread(thread_id)
+                self.delete_thread(thread_id)
             return
-        if strategy != "keep_latest":
-            raise ValueError(f"unknown prune strategy {strategy!r}: use keep_latest or delete")
-        await self.setup()
-        async with self.lock:
+        with self.cursor() as cur:
             for thread_id in thread_ids:
-                await self.conn.execute(DROP_SUPERSEDED_CHECKPOINTS, (thread_id,))
-                await self.conn.execute(DROP_ORPHANED_WRITES, (thread_id,))
-            await self.conn.commit()
+                cur.execute(DROP_SUPERSEDED_CHECKPOINTS, (thread_id,))
+                cur.execute(DROP_ORPHANED_WRITES, (thread_id,))
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return await asyncio.to_thread(self.get_tuple, config)
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        found = await asyncio.to_thread(
+            lambda: [*self.list(config, filter=filter, before=before, limit=limit)]
+        )
+        for checkpoint_tuple in found:
+            yield checkpoint_tuple
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return await asyncio.to_thread(self.put, config, checkpoint, metadata, new_versions)
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        await asyncio.to_thread(self.put_writes, config, writes, task_id, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        await asyncio.to_thread(self.delete_thread, thread_id)
+
+    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        await asyncio.to_thread(self.prune, thread_ids, strategy=strategy)

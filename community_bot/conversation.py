@@ -86,8 +86,8 @@ def _unobserved(_reply: FinalReply) -> None:
 class Conversation:
     """Runs turns of the conversation graph; one checkpointed thread per channel.
 
-    The checkpointer must implement `aprune` (`community_bot.checkpoints`): each turn is saved
-    once, when it ends, and only a thread's latest checkpoint is kept.
+    Each turn is saved once, when it ends. The app's checkpointer (`community_bot.checkpoints`)
+    keeps only a thread's latest checkpoint, dropping older ones as it saves.
     """
 
     def __init__(
@@ -162,8 +162,6 @@ class Conversation:
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
                     yield final
-        if self._checkpointer is not None:
-            await self._checkpointer.aprune([thread_id])
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
