@@ -63,7 +63,9 @@ def _with_speaker(message: AnyMessage) -> AnyMessage:
     speaker = speaker_of(message)
     if not isinstance(message, HumanMessage) or not speaker:
         return message
-    return HumanMessage(content=f"{speaker}: {text_of(message)}", id=message.id)
+    # A copy, not a new message: the prompt is rebuilt every turn, and validation is the
+    # larger part of constructing a message.
+    return message.model_copy(update={"content": f"{speaker}: {text_of(message)}"})
 
 
 def _prefix_first_human(window: list[AnyMessage], primer: str) -> list[AnyMessage]:

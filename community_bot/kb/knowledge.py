@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from community_bot.kb.cache import LruCache
@@ -46,6 +47,13 @@ def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
         sources.append(local_index(settings))
     sources += [BedrockKnowledgeSource(kb_id, settings) for kb_id in settings.knowledge_base_id]
     return sources
+
+
+@dataclass(frozen=True)
+class _LookUp:
+    key: CacheKey | None
+    cached: Result | None
+    rankings: dict[int, list[Passage] | None]  # by position in `sources`; None: it failed
 
 
 def normalise(query: str) -> str:
@@ -103,20 +111,21 @@ class Knowledge:
         if not self._prepared:
             await self._prepare_late()
         k = k or self.settings.kb_number_of_results
-        versions = await asyncio.to_thread(lambda: [self._version(s) for s in self.sources])
-        key: CacheKey | None = None
-        if all(v is not None for v in versions):
-            key = (normalise(query), k, tuple(v for v in versions if v is not None))
-            cached = self._cache.get(key)
-            if cached is not None:
-                return list(cached[0]), _timed(cached[1], started)
-        rankings = await asyncio.gather(*(self._search(s, query, k) for s in self.sources))
+        # One worker-thread hop does the cache look-up and every local search: the local index
+        # answers in well under a millisecond, less than a second hop would cost.
+        look_up = await asyncio.to_thread(self._look_up, query, k)
+        if look_up.cached is not None:
+            return list(look_up.cached[0]), _timed(look_up.cached[1], started)
+        remote = [n for n in range(len(self.sources)) if n not in look_up.rankings]
+        found = await asyncio.gather(*(self._search(self.sources[n], query, k) for n in remote))
+        rankings = {**look_up.rankings, **dict(zip(remote, found, strict=True))}
         relevant: list[list[Passage]] = []
         scores: list[float] = []
-        for source, ranking in zip(self.sources, rankings, strict=True):
+        for number, source in enumerate(self.sources):
             threshold = self._min_score(source)
-            scores.extend(p["score"] for p in ranking or [])
-            relevant.append([p for p in ranking or [] if p["score"] >= threshold])
+            ranking = rankings[number] or []
+            scores.extend(p["score"] for p in ranking)
+            relevant.append([p for p in ranking if p["score"] >= threshold])
         passages = reciprocal_rank_fusion(relevant, k)
         outcome: RetrievalOutcome = {
             "hit": bool(passages),
@@ -125,9 +134,26 @@ class Knowledge:
             "sources": [p["source"] for p in passages],
             "latency_ms": 0.0,
         }
-        if key is not None and all(r is not None for r in rankings):
-            self._cache.put(key, (passages, outcome))
+        if look_up.key is not None and all(r is not None for r in rankings.values()):
+            self._cache.put(look_up.key, (passages, outcome))
         return list(passages), _timed(outcome, started)
+
+    def _look_up(self, query: str, k: int) -> _LookUp:
+        """On a worker thread: the cache key from the sources' versions, a cached result, or
+        else the rankings of the sources that search in-process (the local index)."""
+        versions = [self._version(s) for s in self.sources]
+        key: CacheKey | None = None
+        if all(v is not None for v in versions):
+            key = (normalise(query), k, tuple(v for v in versions if v is not None))
+            cached = self._cache.get(key)
+            if cached is not None:
+                return _LookUp(key, cached, {})
+        rankings = {
+            number: self._search_now(source, query, k)
+            for number, source in enumerate(self.sources)
+            if isinstance(source, LocalIndex)
+        }
+        return _LookUp(key, None, rankings)
 
     def describe_sources(self) -> list[str]:
         """One line per source for `/status`."""
@@ -163,6 +189,13 @@ class Knowledge:
             return source.version()
         except Exception:
             log.warning("knowledge source %s: version unavailable", source.name, exc_info=True)
+            return None
+
+    def _search_now(self, index: LocalIndex, query: str, k: int) -> list[Passage] | None:
+        try:
+            return index.search_now(query, k)
+        except Exception as exc:
+            log.warning("knowledge source %s failed, skipped: %r", index.name, exc, exc_info=True)
             return None
 
     async def _search(self, source: KnowledgeSource, query: str, k: int) -> list[Passage] | None:

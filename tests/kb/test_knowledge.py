@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,3 +248,23 @@ async def test_a_runtime_that_never_prepares_gets_synced_docs_on_the_first_quest
 
     assert outcome["hit"] is True
     assert passages[0]["source"] == "docs/install.md"
+
+
+async def test_a_broken_local_index_is_logged_and_the_other_sources_still_answer(
+    make_settings: MakeSettings,
+    index: LocalIndex,
+    docs: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sync_folder(index, docs)
+    with sqlite3.connect(index.path) as damage:  # the index's search table is gone
+        damage.execute("DROP TABLE chunk_terms")
+    remote = StaticSource("bedrock:KB", [passage("from bedrock", 0.9, "kb")])
+    knowledge = Knowledge([index, remote], make_settings())
+
+    with caplog.at_level(logging.WARNING):
+        passages, outcome = await knowledge.retrieve("How do I install it on my Mac?")
+
+    assert [p["text"] for p in passages] == ["from bedrock"]
+    assert outcome["hit"] is True
+    assert "knowledge source local failed, skipped" in caplog.text
