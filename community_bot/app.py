@@ -20,6 +20,7 @@ from community_bot.ledger import Ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.services import Services, build_services
 from community_bot.settings import Settings
+from community_bot.startup_lock import one_process_at_a_time
 from community_bot.types import TIERS
 from graph.builder import build_graph
 from prompts.loader import instruction
@@ -127,26 +128,28 @@ async def open_app(
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as stack:
-        ledger = Ledger(settings.data_dir / "turns.sqlite")
-        stack.callback(ledger.close)
+        # Shards sharing DATA_DIR create these files and sync the local index one at a time.
+        async with one_process_at_a_time(settings.data_dir):
+            services = services or build_services(settings)  # opens the spend meter's file
+            ledger = Ledger(settings.data_dir / "turns.sqlite")
+            stack.callback(ledger.close)
+            prepare = getattr(services.knowledge, "prepare", None)
+            if callable(prepare):
+                await prepare()
+            checkpointer = await stack.enter_async_context(  # creates its tables on opening
+                ThreadMemorySaver.open(settings.checkpoint_path)
+            )
+            # Transcripts share the checkpoint file: one file holds a channel's whole memory.
+            store = await stack.enter_async_context(
+                AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
+            )
+            await store.setup()
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
-        services = services or build_services(settings)
-        prepare = getattr(services.knowledge, "prepare", None)
-        if callable(prepare):
-            await prepare()
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
-        checkpointer = await stack.enter_async_context(
-            ThreadMemorySaver.open(settings.checkpoint_path)
-        )
-        # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-        store = await stack.enter_async_context(
-            AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
-        )
-        await store.setup()
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)

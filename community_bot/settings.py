@@ -110,6 +110,17 @@ class Settings(BaseSettings):
         default=1.0, ge=0.2, description="Minimum time between edits of one streamed message."
     )
     discord_sharded: bool = Field(default=False, description="Use discord.py's AutoShardedClient.")
+    discord_shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        description="Shards the bot is split into, across all its processes; implies"
+        " DISCORD_SHARDED (default: the count Discord recommends).",
+    )
+    discord_shard_ids: CsvInts = Field(
+        default_factory=list,
+        description="Shards this process connects, e.g. `0,1` (needs DISCORD_SHARD_COUNT; default:"
+        " all). The process holding shard 0 also runs the source agents and gets the DMs.",
+    )
     discord_admin_role_ids: CsvInts = Field(
         default_factory=list,
         description="Roles that may run admin commands besides Manage Messages.",
@@ -351,6 +362,7 @@ class Settings(BaseSettings):
         "discord_channel_ids",
         "discord_forum_channel_ids",
         "discord_admin_role_ids",
+        "discord_shard_ids",
         "knowledge_base_id",
         "local_kb_paths",
         mode="before",
@@ -358,6 +370,14 @@ class Settings(BaseSettings):
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _distinct_shards(cls, value: list[int]) -> list[int]:
+        repeated = sorted({shard for shard in value if value.count(shard) > 1})
+        if repeated:
+            raise ValueError(f"shard {repeated[0]} is listed twice")
+        return value
 
     @field_validator("discord_channel_profiles", mode="before")
     @classmethod
@@ -405,6 +425,25 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _shards_exist(self) -> Settings:
+        if self.discord_shard_count is not None:
+            self.discord_sharded = True  # only AutoShardedClient takes a count
+        if not self.discord_shard_ids:
+            return self
+        count = self.discord_shard_count
+        if count is None:
+            raise ValueError(
+                "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, the number of shards across all"
+                " processes"
+            )
+        if outside := [shard for shard in self.discord_shard_ids if not 0 <= shard < count]:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS: shard {outside[0]} does not exist with"
+                f" DISCORD_SHARD_COUNT={count} (shards are numbered 0 to {count - 1})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _ingestion_needs_a_knowledge_base(self) -> Settings:
         if self.source_agents_data_source_id and not self.ingestion_knowledge_base_id:
             raise ValueError(
@@ -427,6 +466,15 @@ class Settings(BaseSettings):
         if self.discord_channel_id is not None:
             ids.add(self.discord_channel_id)
         return frozenset(ids)
+
+    @property
+    def holds_shard_zero(self) -> bool:
+        """This process connects shard 0, or is not one of several (no DISCORD_SHARD_IDS).
+
+        Discord sends DMs to shard 0 only; community-bot gives the same process its one-per-bot
+        chores (the source agents), so processes sharing DATA_DIR never run them twice.
+        """
+        return not self.discord_shard_ids or 0 in self.discord_shard_ids
 
     @property
     def ingestion_knowledge_base_id(self) -> str | None:

@@ -69,6 +69,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="use discord.py's AutoShardedClient (DISCORD_SHARDED)",
     )
+    parser.add_argument(
+        "--shard-count",
+        metavar="N",
+        type=int,
+        help="shards across all processes; implies --sharded (DISCORD_SHARD_COUNT)",
+    )
+    parser.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        help="comma-separated shards this process connects (DISCORD_SHARD_IDS)",
+    )
     parser.add_argument("--data-dir", metavar="PATH", help="memory and records folder (DATA_DIR)")
     parser.set_defaults(handler=run_command)
     return parser
@@ -82,6 +93,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         "thread_mode": "discord_thread_mode",
         "allow_dms": "discord_allow_dms",
         "sharded": "discord_sharded",
+        "shard_count": "discord_shard_count",
+        "shard_ids": "discord_shard_ids",
         "data_dir": "data_dir",
     }
     return {

@@ -55,8 +55,9 @@ class CommunityClient(discord.Client):
 
 
 class ShardedCommunityClient(CommunityClient, discord.AutoShardedClient):
-    """The same, sharded by discord.py for large servers (DISCORD_SHARDED); the method order
-    puts our hooks before AutoShardedClient's, which then does the sharding."""
+    """The same, sharded by discord.py for large servers (DISCORD_SHARDED, DISCORD_SHARD_COUNT,
+    DISCORD_SHARD_IDS); the method order puts our hooks before AutoShardedClient's, which then
+    does the sharding."""
 
 
 async def _setup(client: discord.Client, runtime: Runtime) -> None:
@@ -82,7 +83,9 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
 
     Intents: guilds, guild messages, message content, reactions (plus DMs when DISCORD_ALLOW_DMS).
     Mentions: `AllowedMentions.none()` as the client default, and passed again on every send and
-    edit. `discord.AutoShardedClient` when DISCORD_SHARDED. The slash commands are registered on
+    edit. `discord.AutoShardedClient` when DISCORD_SHARDED (or DISCORD_SHARD_COUNT), connecting
+    the shards in DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT when set (by default every shard of the
+    count Discord recommends). The slash commands are registered on
     the client's command tree and synced with Discord in `setup_hook` (after login). Start it
     with `await client.start(token)`; `await client.close()` stops taking messages, lets
     in-flight answers finish for up to DISCORD_SHUTDOWN_GRACE_SECONDS, then disconnects. The app
@@ -95,7 +98,12 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
     }
     client: discord.Client
     if settings.discord_sharded:
-        client = ShardedCommunityClient(runtime, **options)
+        client = ShardedCommunityClient(
+            runtime,
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.discord_shard_ids or None,
+            **options,
+        )
     else:
         client = CommunityClient(runtime, **options)
     runtime.bind(client)

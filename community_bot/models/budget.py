@@ -21,7 +21,8 @@ def utc_today() -> date:
 
 
 class SpendMeter:
-    """Adds up USD per UTC day; `today()` answers from memory, the file keeps it across restarts."""
+    """Adds up USD per UTC day in a file that outlives restarts. `today()` reads the file, so
+    processes sharing DATA_DIR (shards) spend from one DAILY_BUDGET_USD, not one each."""
 
     def __init__(self, path: Path, *, clock: Callable[[], date] = utc_today) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,34 +36,24 @@ class SpendMeter:
         self._db.execute(SCHEMA)
         self._lock = threading.Lock()
         self._clock = clock
-        self._day: date | None = None
-        self._spent = 0.0
-
-    def _load(self, day: date) -> None:
-        row = self._db.execute("SELECT usd FROM spend WHERE day = ?", (day.isoformat(),)).fetchone()
-        self._day, self._spent = day, float(row[0]) if row else 0.0
 
     def today(self) -> float:
-        """USD spent since UTC midnight."""
+        """USD spent since UTC midnight, by every process writing this file."""
         with self._lock:
-            day = self._clock()
-            if day != self._day:
-                self._load(day)
-            return self._spent
+            row = self._db.execute(
+                "SELECT usd FROM spend WHERE day = ?", (self._clock().isoformat(),)
+            ).fetchone()
+        return float(row[0]) if row else 0.0
 
     def add(self, usd: float) -> None:
         if usd <= 0:
             return
         with self._lock:
-            day = self._clock()
-            if day != self._day:
-                self._load(day)
             self._db.execute(
                 "INSERT INTO spend (day, usd) VALUES (?, ?)"
                 " ON CONFLICT(day) DO UPDATE SET usd = usd + excluded.usd",
-                (day.isoformat(), usd),
+                (self._clock().isoformat(), usd),
             )
-            self._spent += usd
 
     def close(self) -> None:
         self._db.close()

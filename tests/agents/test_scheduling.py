@@ -227,6 +227,23 @@ async def test_the_bot_syncs_in_the_background_only_when_enabled(
     assert sink.ids("agent:often") == ["a.md"]
 
 
+async def test_of_several_shard_processes_only_the_one_holding_shard_zero_syncs(
+    tmp_path: Path, write_config: WriteConfig, make_settings: MakeSettings
+) -> None:
+    agents(tmp_path, write_config)
+    sink = SignallingSink()
+
+    def shards(*ids: int) -> Any:
+        enabled = {"source_agents_enabled": True, "source_agents_run_on_startup": True}
+        return make_settings(**enabled, discord_shard_count=3, discord_shard_ids=list(ids))
+
+    assert await AgentScheduler.start_in_background(shards(1, 2), sink) is None
+    scheduler = await AgentScheduler.start_in_background(shards(2, 0), sink)
+    assert scheduler is not None
+    assert await asyncio.to_thread(sink.filled.wait, 10)
+    await scheduler.stop()
+
+
 async def test_a_bad_agents_file_stops_the_bot_at_start_up(
     write_config: WriteConfig, make_settings: MakeSettings
 ) -> None:

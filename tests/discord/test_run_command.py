@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 WITHIN_S = 60.0
 
 
-async def start_bot(emu: DiscordEmulator, data_dir: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    emu: DiscordEmulator, data_dir: Path, **settings: str
+) -> asyncio.subprocess.Process:
+    """`community-bot run` in a process of its own, answering in #general unless `settings`
+    (environment variables) say otherwise; returns once it has identified."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", str(data_dir)),
@@ -26,6 +30,7 @@ async def start_bot(emu: DiscordEmulator, data_dir: Path) -> asyncio.subprocess.
         "DISCORD_GATEWAY_URL": emu.gateway_url,
         "DATA_DIR": str(data_dir),
         "LOG_LEVEL": "INFO",
+        **settings,
     }
     identified = emu.gateway.identifies
     bot = await asyncio.create_subprocess_exec(
@@ -81,3 +86,46 @@ async def test_run_answers_stops_cleanly_on_sigterm_and_a_restart_continues(emul
         history = await app.conversation.history(f"discord:{general}")
     humans = [m.content for m in history if m.type == "human"]
     assert humans == ["How do I install it on my Mac?", "And on Windows?"]
+
+
+async def test_two_shard_processes_share_one_data_dir_each_answering_its_own_guild(
+    emulator, tmp_path
+):
+    emu: DiscordEmulator = emulator
+    lobby = {
+        shard: emu.add_text_channel(
+            "lobby", guild_id=emu.add_guild(f"on shard {shard}", shard=(shard, 2))
+        )
+        for shard in (0, 1)
+    }
+    data_dir = tmp_path / "data"
+    # One configuration for both processes; only the shard each connects differs.
+    shared = {"DISCORD_CHANNEL_IDS": f"{lobby[0]},{lobby[1]}", "DISCORD_SHARD_COUNT": "2"}
+    bots = await asyncio.gather(
+        *(start_bot(emu, data_dir, DISCORD_SHARD_IDS=str(shard), **shared) for shard in (0, 1))
+    )
+    await emu.wait_for(
+        lambda: emu.gateway.live_shards == {0, 1}, what="both shards", within=WITHIN_S
+    )
+
+    questions = {0: "How do I install it on my Mac?", 1: "How do I install it on Windows?"}
+    for shard, question in questions.items():
+        await emu.send_user_message(lobby[shard], emu.alice, question)  # type: ignore[attr-defined]
+    for shard in (0, 1):
+        await emu.wait_for(
+            lambda s=shard: emu.bot_messages(lobby[s]),
+            what=f"shard {shard}'s answer",
+            within=WITHIN_S,
+        )
+    logs = await asyncio.gather(*(stop_bot(bot) for bot in bots))  # SIGTERM to both at once
+
+    for shard, log in enumerate(logs):
+        assert f"turn channel=discord:{lobby[shard]} " in log
+        assert f"turn channel=discord:{lobby[1 - shard]} " not in log
+        assert "signal received" in log
+    # Both conversations are in the one memory file under the shared DATA_DIR.
+    settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    async with open_app(settings, background=False) as app:
+        for shard, question in questions.items():
+            history = await app.conversation.history(f"discord:{lobby[shard]}")
+            assert [m.content for m in history if m.type == "human"] == [question]

@@ -1,11 +1,12 @@
 """A local Discord for tests: the real discord.py client connects to it over the wire.
 
-One guild with text and forum channels, members and roles; a gateway WebSocket (see
-`discord_gateway`) and the REST routes the bot uses (see `discord_rest`). discord.py is pointed
-here through its own configurable endpoints — `discord.http.Route.BASE` for REST and
-`DiscordWebSocket.DEFAULT_GATEWAY` for the gateway (a plain `discord.Client` connects there
-directly; `AutoShardedClient` asks `GET /gateway/bot`, which answers the same URL) — and both are
-restored by `stop()`.
+A guild with text and forum channels, members and roles (`add_guild` adds more; every member
+belongs to every guild); a gateway WebSocket (see `discord_gateway`: one session per shard, each
+guild's events on its own shard) and the REST routes the bot uses (see `discord_rest`).
+discord.py is pointed here through its own configurable endpoints — `discord.http.Route.BASE`
+for REST and `DiscordWebSocket.DEFAULT_GATEWAY` for the gateway (a plain `discord.Client`
+connects there directly; `AutoShardedClient` with no shard count asks `GET /gateway/bot`, which
+answers the same URL and `recommended_shards`) — and both are restored by `stop()`.
 
 Tests act as users (`send_user_message`, `add_reaction`, `invoke_slash`, `create_forum_post`),
 break things (`drop_connection`, `rate_limit_next`), and observe through `wait_for(predicate)`,
@@ -35,6 +36,13 @@ Payload = dict[str, Any]
 
 
 @dataclass
+class EmulatedGuild:
+    id: int
+    name: str
+    roles: list[Payload]
+
+
+@dataclass
 class EmulatedInteraction:
     """A slash command a test invoked, and how the bot responded to it."""
 
@@ -49,18 +57,19 @@ class EmulatedInteraction:
 
 
 class DiscordEmulator:
-    """Discord's gateway and REST API on 127.0.0.1, with one guild."""
+    """Discord's gateway and REST API on 127.0.0.1, with one guild to start with."""
 
     def __init__(self) -> None:
         self.application_id = p.snowflake()
         self.owner_id = p.snowflake()
-        self.guild_id = p.snowflake()
         self.bot_user = p.user(self.application_id, "community-bot", bot=True)
+        self.guilds: dict[int, EmulatedGuild] = {}
+        self.guild_id = self.add_guild("Emulated Community")  # where channels go by default
         self.moderator_role_id = p.snowflake()
-        self.roles = [
-            p.role(self.guild_id, "@everyone", p.MEMBER_PERMISSIONS, 0),
-            p.role(self.moderator_role_id, "moderators", p.MEMBER_PERMISSIONS, 1),
-        ]
+        self.guilds[self.guild_id].roles.append(
+            p.role(self.moderator_role_id, "moderators", p.MEMBER_PERMISSIONS, 1)
+        )
+        self.recommended_shards = 1  # what GET /gateway/bot tells a client without a count
         self.channels: dict[int, Payload] = {}
         self.members: dict[int, Payload] = {}
         self.users: dict[int, Payload] = {}
@@ -77,18 +86,23 @@ class DiscordEmulator:
 
     # --- world set-up (before the bot connects) --------------------------------------
 
-    def add_text_channel(self, name: str) -> int:
-        channel_id = p.snowflake()
-        self.channels[channel_id] = p.channel(
-            channel_id, self.guild_id, name, p.TEXT, len(self.channels)
-        )
-        return channel_id
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> int:
+        """A guild the bot is in; `shard=(id, count)` picks an id on that shard of `count`."""
+        guild_id = p.snowflake_on_shard(*shard) if shard else p.snowflake()
+        everyone = p.role(guild_id, "@everyone", p.MEMBER_PERMISSIONS, 0)
+        self.guilds[guild_id] = EmulatedGuild(guild_id, name, [everyone])
+        return guild_id
 
-    def add_forum_channel(self, name: str) -> int:
+    def add_text_channel(self, name: str, *, guild_id: int | None = None) -> int:
+        return self._add_channel(name, p.TEXT, guild_id or self.guild_id)
+
+    def add_forum_channel(self, name: str, *, guild_id: int | None = None) -> int:
+        return self._add_channel(name, p.FORUM, guild_id or self.guild_id)
+
+    def _add_channel(self, name: str, kind: int, guild_id: int) -> int:
         channel_id = p.snowflake()
-        self.channels[channel_id] = p.channel(
-            channel_id, self.guild_id, name, p.FORUM, len(self.channels)
-        )
+        position = sum(c.get("guild_id") == str(guild_id) for c in self.channels.values())
+        self.channels[channel_id] = p.channel(channel_id, guild_id, name, kind, position)
         return channel_id
 
     def add_dm_channel(self, user_id: int) -> int:
@@ -242,7 +256,7 @@ class DiscordEmulator:
         thread = self.store_thread(thread_id, forum_id, author_id, title)
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         starter = p.message(
-            thread_id, thread_id, self.guild_id, self.users[author_id], body,
+            thread_id, thread_id, self.guild_of(forum_id), self.users[author_id], body,
             author_member=p.member(self.users[author_id], [], with_user=False),
         )  # fmt: skip
         self.messages[thread_id] = starter
@@ -252,21 +266,18 @@ class DiscordEmulator:
     async def add_reaction(
         self, channel_id: int, message_id: int, user_id: int, emoji: str
     ) -> None:
-        member = self.members[user_id]
-        await self.dispatch(
-            "MESSAGE_REACTION_ADD",
-            {
-                "user_id": str(user_id),
-                "channel_id": str(channel_id),
-                "message_id": str(message_id),
-                "guild_id": str(self.guild_id),
-                "member": member,
-                "emoji": {"id": None, "name": emoji},
-                "message_author_id": self.messages[message_id]["author"]["id"],
-                "burst": False,
-                "type": 0,
-            },
-        )
+        data: Payload = {
+            "user_id": str(user_id),
+            "channel_id": str(channel_id),
+            "message_id": str(message_id),
+            "emoji": {"id": None, "name": emoji},
+            "message_author_id": self.messages[message_id]["author"]["id"],
+            "burst": False,
+            "type": 0,
+        }
+        if (guild_id := self.guild_of(channel_id)) is not None:
+            data |= {"guild_id": str(guild_id), "member": self.members[user_id]}
+        await self.dispatch("MESSAGE_REACTION_ADD", data)
 
     async def invoke_slash(
         self,
@@ -292,6 +303,7 @@ class DiscordEmulator:
             ],
         }
         member = {**self.members[user_id], "permissions": str(member_permissions)}
+        guild_id = self.guild_of(channel_id)
         await self.dispatch(
             "INTERACTION_CREATE",
             {
@@ -299,7 +311,7 @@ class DiscordEmulator:
                 "application_id": str(self.application_id),
                 "type": 2,
                 "data": data,
-                "guild_id": str(self.guild_id),
+                "guild_id": str(guild_id),
                 "channel_id": str(channel_id),
                 "channel": self.channels[channel_id],
                 "member": member,
@@ -309,7 +321,7 @@ class DiscordEmulator:
                 "locale": "en-US",
                 "guild_locale": "en-US",
                 "entitlements": [],
-                "authorizing_integration_owners": {"0": str(self.guild_id)},
+                "authorizing_integration_owners": {"0": str(guild_id)},
                 "context": 0,
                 "attachment_size_limit": 26214400,
             },
@@ -335,15 +347,20 @@ class DiscordEmulator:
     def channel_exists(self, channel_id: int) -> bool:
         return channel_id in self.channels
 
+    def guild_of(self, channel_id: int) -> int | None:
+        """The guild a channel or thread is in; None for a DM."""
+        guild_id = self.channels[channel_id].get("guild_id")
+        return int(guild_id) if guild_id else None
+
     def store_message(
         self, channel_id: int, author: Payload, content: str, reference: Payload | None = None
     ) -> Payload:
-        in_dm = self.channels[channel_id]["type"] == p.DM
-        member = None if in_dm else self.members.get(int(author["id"]))
+        guild_id = self.guild_of(channel_id)
+        member = None if guild_id is None else self.members.get(int(author["id"]))
         data = p.message(
             p.snowflake(),
             channel_id,
-            None if in_dm else self.guild_id,
+            guild_id,
             author,
             content,
             author_member={k: v for k, v in member.items() if k != "user"} if member else None,
@@ -354,7 +371,8 @@ class DiscordEmulator:
         return data
 
     def store_thread(self, thread_id: int, parent_id: int, owner_id: int, name: str) -> Payload:
-        data = p.thread(thread_id, self.guild_id, parent_id, owner_id, name)
+        guild_id = int(self.channels[parent_id]["guild_id"])  # threads live in guild channels
+        data = p.thread(thread_id, guild_id, parent_id, owner_id, name)
         self.channels[thread_id] = data
         self.changed()
         return data
@@ -364,21 +382,27 @@ class DiscordEmulator:
         self.changed()
 
     def _ready_payloads(self, session: GatewaySession) -> list[tuple[str, Payload]]:
-        shard = session.identify.get("shard") or [0, 1]
+        """READY listing the session's shard of the guilds, then a GUILD_CREATE for each."""
+        guilds = [guild for guild in self.guilds.values() if session.receives(guild.id)]
         ready = {
             "v": 10,
             "user": {**self.bot_user, "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
-            "shard": shard,
+            "shard": list(session.shard),
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
         }
-        channels = [c for c in self.channels.values() if c["type"] in (p.TEXT, p.FORUM)]
-        threads = [c for c in self.channels.values() if c["type"] == p.PUBLIC_THREAD]
-        guild = p.guild(
-            self.guild_id, self.owner_id, self.roles, channels, threads, list(self.members.values())
-        )
-        return [("READY", ready), ("GUILD_CREATE", guild)]
+        payloads: list[tuple[str, Payload]] = [("READY", ready)]
+        members = list(self.members.values())
+        for guild in guilds:
+            inside = [c for c in self.channels.values() if c.get("guild_id") == str(guild.id)]
+            channels = [c for c in inside if c["type"] in (p.TEXT, p.FORUM)]
+            threads = [c for c in inside if c["type"] == p.PUBLIC_THREAD]
+            payload = p.guild(
+                guild.id, guild.name, self.owner_id, guild.roles, channels, threads, members
+            )
+            payloads.append(("GUILD_CREATE", payload))
+        return payloads

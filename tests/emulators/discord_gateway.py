@@ -1,9 +1,13 @@
-"""The emulator's gateway: one resumable session over a plain-text WebSocket.
+"""The emulator's gateway: resumable sessions, one per shard, over plain-text WebSockets.
 
 Implements what discord.py's `DiscordWebSocket` speaks: HELLO, heartbeats and ACKs, IDENTIFY →
 READY (+ GUILD_CREATE), RESUME with replay of the events missed while disconnected, and DISPATCH
 with sequence numbers. Frames are uncompressed JSON text, which discord.py accepts even when it
 asked for zlib (it only decompresses binary frames).
+
+Sharding as Discord does it: IDENTIFY may carry `shard: [id, count]` (without it, `[0, 1]`);
+a guild's events reach only the session of shard `(guild_id >> 22) % count`, and events outside
+any guild (direct messages) only shard 0's.
 """
 
 from __future__ import annotations
@@ -31,10 +35,26 @@ class GatewaySession:
     seq: int = 0
     frames: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
+    live: bool = False  # identified or resumed, on an open socket
+
+    @property
+    def shard(self) -> tuple[int, int]:
+        """(shard id, shard count) as the client identified."""
+        shard_id, count = self.identify.get("shard") or (0, 1)
+        return int(shard_id), int(count)
+
+    def receives(self, guild_id: int | None) -> bool:
+        """Discord's routing: a guild's events go to one shard, the rest to shard 0."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
+
+
+def guild_of(data: dict[str, Any]) -> int | None:
+    return int(data["guild_id"]) if data.get("guild_id") else None
 
 
 class Gateway:
-    """Serves `/gateway`; `on_identify` returns the READY and GUILD_CREATE payloads."""
+    """Serves `/gateway`; `ready_payloads(session)` gives the READY and GUILD_CREATE payloads."""
 
     def __init__(
         self,
@@ -44,11 +64,19 @@ class Gateway:
         self._ready_payloads = ready_payloads
         self._changed = changed
         self._lock = asyncio.Lock()
-        self.session: GatewaySession | None = None
+        self.sessions: dict[int, GatewaySession] = {}  # by shard id
         self.identifies = 0
         self.resumes = 0
         self.heartbeats = 0
-        self.connected = False  # a session is live on an open socket
+
+    @property
+    def connected(self) -> bool:
+        """Every session is live (with one client of one shard: that client is connected)."""
+        return bool(self.sessions) and all(s.live for s in self.sessions.values())
+
+    @property
+    def live_shards(self) -> set[int]:
+        return {shard_id for shard_id, s in self.sessions.items() if s.live}
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(max_msg_size=0)
@@ -59,37 +87,48 @@ class Gateway:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(socket, json.loads(frame.data))
         finally:
-            if self.session is not None and self.session.socket is socket:
-                self.session.socket = None
-                self.connected = False
-                self._changed()
+            for session in self.sessions.values():
+                if session.socket is socket:
+                    session.socket = None
+                    session.live = False
+                    self._changed()
         return socket
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event; while disconnected it is kept for the RESUME replay."""
+        """Send an event to the shard it belongs to; while that shard is disconnected it is kept
+        for the RESUME replay."""
         async with self._lock:
-            session = self.session
-            if session is None:
-                raise RuntimeError("no gateway session yet: wait_until_connected() first")
-            session.seq += 1
-            frame = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
-            session.frames.append(frame)
-            if session.socket is not None and not session.socket.closed:
-                await self._send(session.socket, frame)
+            guild_id = guild_of(data)
+            sessions = [s for s in self.sessions.values() if s.receives(guild_id)]
+            if not sessions:
+                raise RuntimeError(
+                    f"no gateway session receives {event} of guild {guild_id}:"
+                    " wait_until_connected() first"
+                )
+            for session in sessions:
+                await self._deliver(session, event, data)
 
     async def drop(self) -> None:
-        """Close the live socket with a resumable code, as Discord does during maintenance."""
+        """Close the live sockets with a resumable code, as Discord does during maintenance."""
         async with self._lock:
-            socket = self.session.socket if self.session else None
-            if self.session is not None:
-                self.session.socket = None
-            self.connected = False
-        if socket is not None:
+            sockets = [s.socket for s in self.sessions.values() if s.socket is not None]
+            for session in self.sessions.values():
+                session.socket = None
+                session.live = False
+        for socket in sockets:
             await socket.close(code=4000, message=b"emulator dropped the connection")
 
     async def close(self) -> None:
-        if self.session is not None and self.session.socket is not None:
-            await self.session.socket.close(code=1001)
+        for session in self.sessions.values():
+            if session.socket is not None:
+                await session.socket.close(code=1001)
+
+    async def _deliver(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        frame = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
+        session.frames.append(frame)
+        if session.socket is not None and not session.socket.closed:
+            await self._send(session.socket, frame)
 
     async def _on_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         op, data = frame.get("op"), frame.get("d")
@@ -104,17 +143,21 @@ class Gateway:
     async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         async with self._lock:
             session = GatewaySession(uuid.uuid4().hex, data, socket=socket)
-            self.session = session
-        for event, payload in self._ready_payloads(session):
-            await self.dispatch(event, payload)
+            shard_id, count = session.shard
+            # Sessions of another shard count belong to an earlier way of splitting the bot.
+            self.sessions = {k: s for k, s in self.sessions.items() if s.shard[1] == count}
+            self.sessions[shard_id] = session
+            for event, payload in self._ready_payloads(session):
+                await self._deliver(session, event, payload)
+            session.live = True
         self.identifies += 1
-        self.connected = True
         self._changed()
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         async with self._lock:
-            session = self.session
-            if session is None or session.session_id != data.get("session_id"):
+            wanted = data.get("session_id")
+            session = next((s for s in self.sessions.values() if s.session_id == wanted), None)
+            if session is None:
                 await self._send(socket, {"op": INVALID_SESSION, "d": False})
                 return
             missed = [f for f in session.frames if f["s"] > (data.get("seq") or 0)]
@@ -123,8 +166,8 @@ class Gateway:
             session.seq += 1
             await self._send(socket, {"op": DISPATCH, "t": "RESUMED", "s": session.seq, "d": {}})
             session.socket = socket
+            session.live = True
         self.resumes += 1
-        self.connected = True
         self._changed()
 
     @staticmethod

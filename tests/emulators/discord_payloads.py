@@ -34,7 +34,17 @@ TEXT, DM, PUBLIC_THREAD, FORUM = 0, 1, 11, 15
 
 def snowflake() -> int:
     """A fresh id that, like Discord's, encodes its creation time (discord.py reads it)."""
+    return _snowflake_at(int(time.time() * 1000) - DISCORD_EPOCH_MS)
+
+
+def snowflake_on_shard(shard_id: int, shard_count: int) -> int:
+    """A fresh guild id that Discord's sharding formula, `(id >> 22) % count`, puts on `shard_id`:
+    the formula reads the creation time, so the id is dated up to `count - 1` ms earlier."""
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    return _snowflake_at(ms - (ms - shard_id) % shard_count)
+
+
+def _snowflake_at(ms: int) -> int:
     return (ms << 22) | (next(_counter) & 0x3FFFFF)
 
 
@@ -186,6 +196,7 @@ def message(
 
 def guild(
     guild_id: int,
+    name: str,
     owner_id: int,
     roles: list[Payload],
     channels: list[Payload],
@@ -194,7 +205,7 @@ def guild(
 ) -> Payload:
     return {
         "id": str(guild_id),
-        "name": "Emulated Community",
+        "name": name,
         "icon": None,
         "splash": None,
         "discovery_splash": None,

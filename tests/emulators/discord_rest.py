@@ -192,7 +192,11 @@ class RestApi:
     async def get_gateway(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_response(
-            {"url": self.emu.gateway_url, "shards": 1, "session_start_limit": limit}
+            {
+                "url": self.emu.gateway_url,
+                "shards": self.emu.recommended_shards,
+                "session_start_limit": limit,
+            }
         )
 
     async def sync(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:

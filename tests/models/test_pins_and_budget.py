@@ -135,6 +135,19 @@ def test_spend_starts_again_at_utc_midnight(tmp_path: Path) -> None:
     meter.close()
 
 
+def test_processes_sharing_data_dir_spend_from_one_budget(tmp_path: Path) -> None:
+    shard_zero = SpendMeter(tmp_path / "spend.sqlite")
+    shard_one = SpendMeter(tmp_path / "spend.sqlite")
+    assert shard_zero.today() == 0.0
+    shard_zero.add(0.25)
+    shard_one.add(0.50)
+
+    assert shard_zero.today() == pytest.approx(0.75)
+    assert shard_one.today() == pytest.approx(0.75)
+    shard_zero.close()
+    shard_one.close()
+
+
 async def test_nova_pin_ignores_the_budget(
     make_gateway: MakeGateway, bedrock: BedrockEmulator
 ) -> None:

@@ -84,8 +84,12 @@ class AgentScheduler:
     async def start_in_background(
         cls, settings: Settings, sink: DocumentSink | None, on_ingested: OnIngested | None = None
     ) -> AgentScheduler | None:
-        """The bot's background sync, started, when SOURCE_AGENTS_ENABLED; else None."""
+        """The bot's background sync, started, when SOURCE_AGENTS_ENABLED; else None. Of several
+        processes sharing DATA_DIR (shards), only the one holding shard 0 runs it."""
         if not settings.source_agents_enabled:
+            return None
+        if not settings.holds_shard_zero:
+            log.info("source agents: left to the process that connects shard 0")
             return None
         scheduler = cls.from_settings(settings, sink, on_ingested=on_ingested)
         await scheduler.start()
