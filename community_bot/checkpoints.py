@@ -12,6 +12,14 @@ thread on its own, several hops per read or save. `ThreadMemorySaver` is LangGra
 `SqliteSaver` run in one `asyncio.to_thread` call per operation; the call serialises the state
 too, which keeps that off the event loop.
 
+The latest state stays in memory: each turn starts by reading what the turn before saved, and
+deserialising it was a tenth of a turn (`python -m bench --only graph`). A read checks, with one
+indexed query, that the thread's latest checkpoint id in the file is still the one it saved, so a
+write by another process (a shard on the same DATA_DIR) is never missed. The state is shared, not
+copied: LangGraph's channels replace their values instead of changing them (`add_messages` builds
+a new list) and no node changes a message in place; only the checkpoint's own dicts, which
+LangGraph updates as it runs, are copied. The most recently used LATEST_STATES threads are kept.
+
 The tables are LangGraph's own, unchanged: databases written by `AsyncSqliteSaver` open as they
 are. Not for graphs with a `DeltaChannel`, whose state is spread over a chain of checkpoints.
 """
@@ -32,9 +40,12 @@ from langgraph.checkpoint.base import (
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
+    copy_checkpoint,
     get_checkpoint_metadata,
 )
 from langgraph.checkpoint.sqlite import SqliteSaver
+
+from community_bot.lru import LruCache
 
 INSERT_CHECKPOINT = """
 INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id,
@@ -61,7 +72,17 @@ DELETE FROM writes WHERE thread_id = ?1 AND (checkpoint_ns, checkpoint_id) NOT I
     SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = ?1
 )
 """
+HAS_WRITES = """
+SELECT 1 FROM writes WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ? LIMIT 1
+"""
+LATEST_ID = """
+SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?
+ORDER BY checkpoint_id DESC LIMIT 1
+"""
 PRUNE_STRATEGIES = ("keep_latest", "delete")
+LATEST_STATES = 1024  # threads whose latest state stays in memory (a few hundred KiB each at most)
+
+ThreadKey = tuple[str, str]  # (thread_id, checkpoint_ns)
 
 
 class ThreadMemorySaver(SqliteSaver):
@@ -69,6 +90,10 @@ class ThreadMemorySaver(SqliteSaver):
 
     Open it with `ThreadMemorySaver.open(path)`. Each async method is one worker-thread call.
     """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self._latest: LruCache[ThreadKey, CheckpointTuple] = LruCache(LATEST_STATES)
 
     @classmethod
     @asynccontextmanager
@@ -130,13 +155,58 @@ class ThreadMemorySaver(SqliteSaver):
             cur.execute(INSERT_CHECKPOINT, row)
             cur.execute(DROP_OLDER_CHECKPOINTS, superseded)
             cur.execute(DROP_OLDER_WRITES, superseded)
-        return {
+            written_ahead = cur.execute(HAS_WRITES, superseded).fetchone() is not None
+        saved: RunnableConfig = {
             "configurable": {
                 "thread_id": thread_id,
                 "checkpoint_ns": checkpoint_ns,
                 "checkpoint_id": checkpoint["id"],
             }
         }
+        parent = config["configurable"].get("checkpoint_id")
+        parent_config: RunnableConfig | None = (
+            {"configurable": {**saved["configurable"], "checkpoint_id": parent}} if parent else None
+        )
+        key = (thread_id, checkpoint_ns)
+        if written_ahead:  # its pending writes are on disk only: read it from there
+            self._latest.discard(lambda cached: cached == key)
+            return saved
+        # As `get_tuple` would read it back: metadata through JSON, no pending writes.
+        latest = CheckpointTuple(
+            saved, checkpoint, json.loads(serialized_metadata), parent_config, []
+        )
+        self._latest.put(key, latest)
+        return saved
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """The thread's latest checkpoint from memory when the file still has it as latest;
+        anything else (a given checkpoint id, another process's write) from the file."""
+        configurable = config["configurable"]
+        key = (str(configurable["thread_id"]), configurable.get("checkpoint_ns", ""))
+        latest = None if configurable.get("checkpoint_id") else self._latest.get(key)
+        if latest is not None:
+            with self.cursor(transaction=False) as cur:
+                row = cur.execute(LATEST_ID, key).fetchone()
+            if row is not None and row[0] == latest.checkpoint["id"]:
+                return latest._replace(checkpoint=copy_checkpoint(latest.checkpoint))
+        return super().get_tuple(config)
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Pending writes belong to a checkpoint on disk: its next read must come from there."""
+        configurable = config["configurable"]
+        thread_id, checkpoint_ns = str(configurable["thread_id"]), configurable["checkpoint_ns"]
+        self._latest.discard(lambda key: key == (thread_id, checkpoint_ns))
+        super().put_writes(config, writes, task_id, task_path)
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._latest.discard(lambda key: key[0] == str(thread_id))
+        super().delete_thread(thread_id)
 
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         """`keep_latest`: only each thread's newest checkpoint remains; `delete`: nothing does."""

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from community_bot.kb.cache import LruCache
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
 from community_bot.kb.sources import KnowledgeSource
+from community_bot.lru import LruCache
 from community_bot.settings import Settings
 from community_bot.types import Passage, RetrievalOutcome
 

@@ -248,3 +248,69 @@ async def test_commits_go_to_a_write_ahead_log_without_waiting_for_the_disk(
 
     assert journal_mode == "wal"  # stored in the file: every connection uses it
     assert synchronous == 1  # NORMAL: with WAL, only a power cut can lose the last commits
+
+
+# --- the latest state in memory --------------------------------------------------------------
+
+
+def _note(found: Any) -> str:
+    assert found is not None
+    return str(found.checkpoint["channel_values"]["note"])
+
+
+async def test_the_latest_state_is_read_from_memory_as_a_copy_of_its_checkpoint(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "memory.sqlite"
+    async with ThreadMemorySaver.open(path) as saver:
+        await _save(saver, "one", "hello")
+        with sqlite3.connect(path) as damage:  # the file's copy can no longer be decoded
+            damage.execute("UPDATE checkpoints SET checkpoint = x'c1'")
+        first = await saver.aget_tuple(_thread("one"))
+        assert first is not None
+        first.checkpoint["channel_versions"]["note"] = "changed by a run"
+        second = await saver.aget_tuple(_thread("one"))
+
+    assert _note(first) == _note(second) == "hello"
+    assert second is not None and second.checkpoint["channel_versions"] == {}
+    async with ThreadMemorySaver.open(path) as fresh:  # a new process must decode the file
+        with pytest.raises(ValueError):  # msgpack's "unpack failed"
+            await fresh.aget_tuple(_thread("one"))
+
+
+async def test_a_newer_checkpoint_from_another_process_is_read_from_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "memory.sqlite"
+    async with ThreadMemorySaver.open(path) as ours, ThreadMemorySaver.open(path) as theirs:
+        await _save(ours, "one", "ours")
+        await _save(theirs, "one", "theirs")
+        found = await ours.aget_tuple(_thread("one"))
+
+    assert _note(found) == "theirs"
+
+
+async def test_pending_writes_added_after_a_save_are_read_back(tmp_path: Path) -> None:
+    async with ThreadMemorySaver.open(tmp_path / "memory.sqlite") as saver:
+        saved = await _save(saver, "one", "hello")
+        await saver.aget_tuple(_thread("one"))
+        await saver.aput_writes(saved, [("note", "pending")], "task")
+        found = await saver.aget_tuple(_thread("one"))
+
+    assert found is not None and found.pending_writes == [("task", "note", "pending")]
+
+
+async def test_a_graph_turn_after_turn_on_the_remembered_state_keeps_every_message(
+    tmp_path: Path,
+) -> None:
+    """LangGraph gets the same message objects back each turn; nothing may change them."""
+    async with ThreadMemorySaver.open(tmp_path / "memory.sqlite") as saver:
+        graph = _echo_graph(saver)
+        for text in ("one", "two", "three"):
+            await _turn(graph, "chat", text)
+        contents = await _contents(graph, "chat")
+    async with ThreadMemorySaver.open(tmp_path / "memory.sqlite") as reopened:
+        from_file = await _contents(_echo_graph(reopened), "chat")
+
+    expected = ["one", "echo: one", "two", "echo: two", "three", "echo: three"]
+    assert contents == from_file == expected

@@ -1,14 +1,15 @@
-"""A small least-recently-used cache of retrieval results.
+"""A small, thread-safe least-recently-used cache.
 
-The key carries every source's version, so a changed knowledge base makes old entries unreachable
-instead of wrong; they age out of the LRU order. It is read on a worker thread (the look-up shares
-a thread hop with the local search) and written on the event loop, hence the lock.
+Two users: retrieval results (`Knowledge`; the key carries every source's version, so a changed
+knowledge base makes old entries unreachable instead of wrong) and the checkpointer's latest
+state per thread. Both are read on worker threads and written from several, hence the lock.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 Key = TypeVar("Key")
@@ -34,3 +35,9 @@ class LruCache(Generic[Key, Value]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def discard(self, matches: Callable[[Key], bool]) -> None:
+        """Drop every entry whose key `matches`."""
+        with self._lock:
+            for key in [key for key in self._entries if matches(key)]:
+                del self._entries[key]
