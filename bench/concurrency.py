@@ -26,6 +26,7 @@ from bench.doubles import StreamingGateway
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99
+from community_bot import event_loop
 
 MODEL_LATENCY_S = 0.1
 EFFICIENCY_TARGET_PCT = 90.0
@@ -134,5 +135,5 @@ async def _measure(fan_outs: Sequence[int], turns: int, chunks: int) -> list[Row
 
 def measure(quick: bool = False) -> list[Row]:
     if quick:
-        return asyncio.run(_measure(fan_outs=(5, 20), turns=2, chunks=1000))
-    return asyncio.run(_measure(fan_outs=(10, 25, 50, 200), turns=5, chunks=10_000))
+        return event_loop.run(_measure(fan_outs=(5, 20), turns=2, chunks=1000))
+    return event_loop.run(_measure(fan_outs=(10, 25, 50, 200), turns=5, chunks=10_000))

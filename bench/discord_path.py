@@ -13,7 +13,6 @@ message, and, per message, how often it was edited and the shortest gap between 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import itertools
 import tempfile
@@ -23,6 +22,7 @@ from bench.app import bench_app
 from bench.doubles import ANSWER, StreamingGateway
 from bench.rows import Row
 from bench.timing import p50_p99
+from community_bot import event_loop
 from community_bot.settings import Settings
 from tests.discord.conftest import running_bot
 from tests.emulators.discord import DiscordEmulator
@@ -138,7 +138,7 @@ def _edit_cadence(emu: DiscordEmulator, channels: list[int]) -> tuple[list[float
 
 def measure(quick: bool = False) -> list[Row]:
     if quick:
-        return asyncio.run(_measure(channels=3, rounds=1, words_per_second=200, interval=0.2))
-    return asyncio.run(
+        return event_loop.run(_measure(channels=3, rounds=1, words_per_second=200, interval=0.2))
+    return event_loop.run(
         _measure(channels=8, rounds=2, words_per_second=WORDS_PER_SECOND, interval=1.0)
     )

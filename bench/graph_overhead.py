@@ -18,7 +18,6 @@ so 1 s is the strict end of the range.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ from bench.doubles import StreamingGateway
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99, percentile
+from community_bot import event_loop
 from community_bot.conversation import TokenEvent
 
 NOVA_LITE_TURN_MS = 1000.0
@@ -110,5 +110,5 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
 
 def measure(quick: bool = False) -> list[Row]:
     if quick:
-        return asyncio.run(_measure(turns=30, warmup=5, chunks=1000))
-    return asyncio.run(_measure(turns=500, warmup=40, chunks=10_000))
+        return event_loop.run(_measure(turns=30, warmup=5, chunks=1000))
+    return event_loop.run(_measure(turns=500, warmup=40, chunks=10_000))

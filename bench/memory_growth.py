@@ -11,7 +11,6 @@ sizes differ only by memory.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sqlite3
 import tempfile
@@ -26,6 +25,7 @@ from bench.knowledge import questions
 from bench.retrieval import SEED, synthetic_documents
 from bench.rows import Row
 from bench.timing import percentile
+from community_bot import event_loop
 from tests.fakes import FixedKnowledge, passage
 
 THREAD = "bench:long-channel"
@@ -134,5 +134,5 @@ async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
 
 def measure(quick: bool = False) -> list[Row]:
     if quick:
-        return asyncio.run(_measure(turns=80, marks=(10, 40, 80)))
-    return asyncio.run(_measure(turns=1000, marks=(10, 100, 1000)))
+        return event_loop.run(_measure(turns=80, marks=(10, 40, 80)))
+    return event_loop.run(_measure(turns=1000, marks=(10, 100, 1000)))

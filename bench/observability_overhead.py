@@ -11,7 +11,6 @@ then the CPU a whole turn costs with LangSmith tracing off and on (against the l
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import statistics
 import tempfile
@@ -21,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from community_bot import event_loop
 from community_bot.app import open_app
 from community_bot.conversation import Author, FinalReply
 from community_bot.ledger import Ledger
@@ -147,8 +147,8 @@ def main() -> None:
     stats_ledger.close()
 
     with LangSmithEmulator() as langsmith:
-        off = asyncio.run(turn_cpu_ms(folder / "off"))
-        on = asyncio.run(
+        off = event_loop.run(turn_cpu_ms(folder / "off"))
+        on = event_loop.run(
             turn_cpu_ms(folder / "on", langsmith_tracing=True, langsmith_endpoint=langsmith.url)
         )
     print(f"CPU per whole turn, scripted models: tracing off {off:.1f} ms, on {on:.1f} ms")

@@ -11,7 +11,6 @@ SQLite writes, as a folder sync does) and times a few hundred question-like quer
 
 from __future__ import annotations
 
-import asyncio
 import random
 import statistics
 import sys
@@ -21,6 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from community_bot import event_loop
 from community_bot.kb.analysis import STOPWORDS
 from community_bot.kb.documents import Document
 from community_bot.kb.index import INDEX_FILE, LocalIndex
@@ -126,7 +126,7 @@ def measure(chunks: int = 100_000) -> dict[str, float]:
         indexing_seconds = time.perf_counter() - started
         knowledge = Knowledge([index], settings)
         queries = synthetic_queries(QUERIES, random.Random(SEED + 1))
-        latencies, hits = asyncio.run(_time_queries(knowledge, queries))
+        latencies, hits = event_loop.run(_time_queries(knowledge, queries))
         size_mb = (Path(folder) / INDEX_FILE).stat().st_size / 1e6
         index.close()
     ordered = sorted(latencies)
@@ -161,7 +161,7 @@ def prepare_unchanged_ms(runs: int = 20) -> float:
             await knowledge.aclose()
             return times
 
-        return statistics.median(asyncio.run(timed()))
+        return statistics.median(event_loop.run(timed()))
 
 
 async def _time_queries(knowledge: Knowledge, queries: list[str]) -> tuple[list[float], int]:

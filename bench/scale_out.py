@@ -29,6 +29,7 @@ from bench.app import MEMBER, bench_app, bench_settings
 from bench.doubles import StreamingGateway
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
+from community_bot import event_loop
 from community_bot.kb import Knowledge, LocalIndex
 from community_bot.kb.index import INDEX_FILE
 
@@ -78,7 +79,7 @@ def _process(
     barrier: Barrier,
     results: Queue[Share],
 ) -> None:
-    results.put(asyncio.run(_serve(data_dir, kb_dir, plan, barrier)))
+    results.put(event_loop.run(_serve(data_dir, kb_dir, plan, barrier)))
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _measure(channels: int, turns: int, chunks: int) -> list[Row]:
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="bench-scale-out-") as tmp:
         root = Path(tmp)
-        asyncio.run(_build_knowledge(root / "kb", chunks))
+        event_loop.run(_build_knowledge(root / "kb", chunks))
         one = _spread(root, 1, channels, turns)
         many = _spread(root, cores, channels, turns) if cores > 1 else one
     single, spread = _efficiency(one, turns), _efficiency(many, turns)

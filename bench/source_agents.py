@@ -13,7 +13,6 @@ knowledge base add network latency on top.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import statistics
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.kb.agents.config import FolderAgent, FolderConfig
 from community_bot.kb.agents.runner import AgentRunner
 from community_bot.kb.agents.s3_mirror import S3Mirror
@@ -121,9 +121,9 @@ async def _retrieve() -> dict[str, float]:
 def measure() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        results = asyncio.run(_folder_sync(root))
-        results |= asyncio.run(_s3_sync(root))
-    results |= asyncio.run(_retrieve())
+        results = event_loop.run(_folder_sync(root))
+        results |= event_loop.run(_s3_sync(root))
+    results |= event_loop.run(_retrieve())
     return results
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.conversation import Author, FinalReply, TokenEvent
 from community_bot.errors import CommunityBotError
 from community_bot.observability.logs import configure_logging
@@ -137,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    reply = asyncio.run(_one_turn(settings, args.channel, args.question, args.profile))
+    reply = event_loop.run(
+        _one_turn(settings, args.channel, args.question, args.profile), settings.event_loop
+    )
     if args.json:
         print(json.dumps(asdict(reply), indent=2, default=str))
     else:
@@ -157,7 +160,7 @@ async def _one_turn(
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(_chat_loop(settings, args.channel, args.profile))
+    event_loop.run(_chat_loop(settings, args.channel, args.profile), settings.event_loop)
     return 0
 
 

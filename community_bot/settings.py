@@ -344,6 +344,12 @@ class Settings(BaseSettings):
         description="LangSmith project the traces go to.",
     )
 
+    # --- Runtime -------------------------------------------------------------------------
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto",
+        description="Event loop of the commands: auto = uvloop where installed (not on Windows).",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: Any) -> Any:
@@ -517,6 +523,7 @@ SECTION_STARTS = {
     "data_dir": "Memory and prompts",
     "source_agents_enabled": "Source agents (keep the knowledge base current)",
     "log_level": "Observability",
+    "event_loop": "Runtime",
 }
 
 

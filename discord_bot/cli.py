@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.errors import ConfigError
 from community_bot.settings import Settings, describe_settings, load_settings
 
@@ -116,5 +116,5 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         settings = load_settings(**overrides)
     if settings.discord_bot_token is None:
         raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
-    asyncio.run(run_bot(settings))
+    event_loop.run(run_bot(settings), settings.event_loop)
     return 0

@@ -8,12 +8,12 @@ unconfigured run for a pass.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.benchmark.live import LiveRun, run_questions
 from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings, load_settings
@@ -77,8 +77,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.mode:
         settings = load_settings(backend_mode=args.mode)
     questions = read_questions(args.questions) * max(1, args.repeat)
-    run = asyncio.run(
-        run_questions(settings, questions, tier=args.tier, answers_per_day=args.per_day)
+    run = event_loop.run(
+        run_questions(settings, questions, tier=args.tier, answers_per_day=args.per_day),
+        settings.event_loop,
     )
     print(json.dumps(as_json(run), indent=2) if args.json else report(run))
     return 0 if all(passed for _, _, passed in run.gates()) else GATE_FAILED

@@ -7,12 +7,12 @@ Other features add `kb` subcommands the way features add top-level commands: lis
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import json
 from pathlib import Path
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.knowledge import Knowledge, local_index
 from community_bot.settings import Settings
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> Any:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    passages, outcome = asyncio.run(_retrieve(settings, args.query, args.k))
+    passages, outcome = event_loop.run(_retrieve(settings, args.query, args.k), settings.event_loop)
     if args.json:
         print(json.dumps([_as_json(p) for p in passages], indent=2, ensure_ascii=False))
         return 0

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, closing, nullcontext
 from functools import partial
 from typing import Any
 
+from community_bot import event_loop
 from community_bot.cli import add_command
 from community_bot.kb.agents.reports import SyncReport
 from community_bot.kb.agents.runner import sync_once
@@ -73,9 +74,9 @@ def sync_command(args: argparse.Namespace, settings: Settings, *, open_sink: Ope
     )
     with sink_context as sink:
         if not args.once:
-            asyncio.run(_run_until_interrupted(settings, sink, args.agent))
+            event_loop.run(_run_until_interrupted(settings, sink, args.agent), settings.event_loop)
             return 0
-        report = asyncio.run(sync_once(settings, sink, args.agent))
+        report = event_loop.run(sync_once(settings, sink, args.agent), settings.event_loop)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
