@@ -9,8 +9,12 @@ one process per CPU core, all sharing one checkpoint file, ledger and knowledge 
 process opens its app and warms up first; a barrier then starts their turns together, and the
 wall time runs from the first start to the last finish.
 
-The speed-up from 1 to N processes is the number to carry to a bigger machine: with it, the
-"processes for 90%" row extrapolates how many cores the target needs.
+What the target needs follows from a simple model that the two runs check. All channels ask at
+once, so each round of turns lasts the model's 100 ms plus the event-loop work of every turn a
+process serves in that round, one after another: efficiency = 100 ms / (100 ms + channels per
+process × s), where s, the serialised cost of one turn, comes from the one-process run. The
+model's prediction for N processes is reported beside the measurement, and the same model gives
+the processes (on as many cores) that 90% needs.
 """
 
 from __future__ import annotations
@@ -129,8 +133,11 @@ def _measure(channels: int, turns: int, chunks: int) -> list[Row]:
         many = _spread(root, cores, channels, turns) if cores > 1 else one
     single, spread = _efficiency(one, turns), _efficiency(many, turns)
     speed_up = one.wall_s / many.wall_s
-    # Efficiency grows with processes until the target; each adds what it adds here.
-    needed = EFFICIENCY_TARGET_PCT / (single * speed_up / cores) if speed_up > 0 else 0.0
+    serialised_s = (one.wall_s / turns - MODEL_LATENCY_S) / channels  # s, per turn
+    predicted = MODEL_LATENCY_S / (MODEL_LATENCY_S + channels / cores * serialised_s) * 100
+    # 90% ⇔ channels per process × s ≤ (1/0.9 − 1) × the model's latency
+    headroom_s = MODEL_LATENCY_S * (100 / EFFICIENCY_TARGET_PCT - 1)
+    needed = channels * serialised_s / headroom_s
     load = f"{channels} channels × {turns} turns"
     return [
         Row(f"parallel efficiency, {load}, 1 process", "%", value=single),
@@ -142,7 +149,9 @@ def _measure(channels: int, turns: int, chunks: int) -> list[Row]:
             passed=spread >= EFFICIENCY_TARGET_PCT,
         ),
         Row(f"speed-up, {cores} processes ÷ 1", "×", value=speed_up),
-        Row("processes (and cores) for 90%, extrapolated", "processes", value=needed),
+        Row("serialised event-loop time per turn (1 process)", "ms", value=serialised_s * 1000),
+        Row(f"model's prediction for {cores} processes", "%", value=predicted),
+        Row("processes (and cores) for 90%, by the model", "processes", value=needed),
     ]
 
 

@@ -36,7 +36,7 @@ EXPECTED = {
     ],
     "scale-out": [
         "parallel efficiency, 8 channels × 2 turns, 1 process",
-        "processes (and cores) for 90%, extrapolated",
+        "processes (and cores) for 90%, by the model",
     ],
     "memory": [
         "prompt tokens at turn 10",
