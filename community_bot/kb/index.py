@@ -37,7 +37,7 @@ from community_bot.types import Passage
 # Bump when analysis or chunking changes: an index in an older format is rebuilt from scratch.
 INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
 INDEX_FILE = "knowledge.sqlite"
-DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs-fragments/knowledge-base.md)
+DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs/knowledge-base.md)
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
