@@ -25,7 +25,7 @@ from langgraph.types import Checkpointer
 
 from community_bot.types import RETRIEVAL_ONLY
 from graph.context import Context, services_of
-from graph.state import InputState, OutputState, State
+from graph.state import BotState, InputState, OutputState, State
 from nodes.answer_from_docs import answer_from_docs
 from nodes.assemble_prompt import assemble_prompt
 from nodes.generate import generate
@@ -52,11 +52,18 @@ async def summary_or_end(state: State, runtime: Runtime[Context]) -> str:
     return "summarize_memory" if summary_due(state, services_of(runtime).settings) else END
 
 
-def build_graph(checkpointer: Checkpointer = None, store: BaseStore | None = None) -> Graph:
+def build_graph(
+    checkpointer: Checkpointer = None, store: BaseStore | None = None, *, inspectable: bool = False
+) -> Graph:
     """Compile the conversation graph; pass a checkpointer for per-channel memory and a store
-    for the transcripts of messages the summary absorbed."""
+    for the transcripts of messages the summary absorbed. `inspectable` (Studio) checkpoints the
+    turn's working values too (`graph.state.State`; the bot uses `BotState`)."""
+    # Nodes are typed with `State`; the bot's schema declares the working values untracked.
     builder = StateGraph(
-        State, context_schema=Context, input_schema=InputState, output_schema=OutputState
+        State if inspectable else BotState,
+        context_schema=Context,
+        input_schema=InputState,
+        output_schema=OutputState,
     )
     builder.add_node("assemble_prompt", assemble_prompt)
     builder.add_node("retrieve", retrieve)

@@ -34,14 +34,29 @@ class OutputState(TypedDict, total=False):
     retrieval: RetrievalOutcome
 
 
-class State(InputState, OutputState, total=False):
-    """Everything the nodes share inside one thread."""
+class Memory(TypedDict, total=False):
+    """What the thread remembers besides its messages."""
 
     summary: str  # running summary of messages that fell out of the prompt window
     summarized_until: int  # number of leading messages the summary covers
     archived: int  # messages moved to the transcript so far: the next batch's position
-    # This turn's working values: never checkpointed, as a checkpoint is read and written whole
-    # every turn and the window alone repeats up to MEMORY_MAX_MESSAGES messages.
+
+
+class State(InputState, OutputState, Memory, total=False):
+    """Everything the nodes share inside one thread; the schema of the Studio graph, whose
+    checkpoints keep the turn's working values too, so a run can be inspected, and resumed or
+    forked from any step, with the prompt it had."""
+
+    system_prompt: str
+    window: list[AnyMessage]  # the history the model sees this turn
+    passages: list[Passage]
+
+
+class BotState(InputState, OutputState, Memory, total=False):
+    """`State` as the bot runs it: the turn's working values are never checkpointed, since a
+    checkpoint is read and written whole every turn and the window alone repeats up to
+    MEMORY_MAX_MESSAGES messages."""
+
     system_prompt: Annotated[str, UntrackedValue(str)]
-    window: Annotated[list[AnyMessage], UntrackedValue(list)]  # the history the model sees
+    window: Annotated[list[AnyMessage], UntrackedValue(list)]
     passages: Annotated[list[Passage], UntrackedValue(list)]

@@ -31,7 +31,10 @@ DIGEST_MAX_LINES = 24
 
 
 def summary_due(state: State, settings: Settings) -> bool:
-    """True when at least SUMMARY_BATCH messages are outside the window and not yet summarised."""
+    """True when at least SUMMARY_BATCH messages are outside the window and not yet summarised
+    (never without this turn's window, which says where the window starts)."""
+    if "window" not in state:
+        return False
     return _window_start(state) - state.get("summarized_until", 0) >= SUMMARY_BATCH
 
 

@@ -1,0 +1,76 @@
+"""The Studio graph keeps each step's working values, so any step can be inspected and resumed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
+
+from community_bot.services import Router, Services
+from community_bot.settings import Settings
+from graph.builder import Graph, build_graph
+from graph.context import Context
+from tests.fakes import FixedKnowledge, ScriptedGateway
+
+THREAD: RunnableConfig = {"configurable": {"thread_id": "studio"}}
+
+
+def _context(
+    settings: Settings, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+) -> Context:
+    return Context(services=Services(settings, knowledge, gateway, router))
+
+
+async def _ask(graph: Graph, context: Context, text: str) -> dict[str, Any]:
+    return await graph.ainvoke({"messages": [HumanMessage(text)]}, THREAD, context=context)
+
+
+async def test_studio_checkpoints_hold_the_prompt_of_every_step(
+    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+) -> None:
+    graph = build_graph(InMemorySaver(), inspectable=True)
+    context = _context(make_settings(), knowledge, gateway, router)
+    await _ask(graph, context, "How do I install it?")
+
+    before_generate = [s async for s in graph.aget_state_history(THREAD) if s.next == ("generate",)]
+    assert len(before_generate) == 1
+    values = before_generate[0].values
+    assert "You are community-bot" in values["system_prompt"]
+    assert [m.content for m in values["window"]] == ["How do I install it?"]
+    assert values["passages"][0]["title"] == "Install"
+
+
+async def test_a_studio_run_resumes_from_the_step_before_the_model(
+    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+) -> None:
+    graph = build_graph(InMemorySaver(), inspectable=True)
+    context = _context(make_settings(), knowledge, gateway, router)
+    await _ask(graph, context, "How do I install it?")
+    [before_generate] = [
+        s async for s in graph.aget_state_history(THREAD) if s.next == ("generate",)
+    ]
+
+    gateway.answers = ["A second answer."]
+    replayed = await graph.ainvoke(None, before_generate.config, context=context)
+
+    assert replayed["reply_chunks"] == ["A second answer."]
+    assert gateway.prompts[-1][-1].content == "How do I install it?"
+
+
+async def test_the_bots_checkpoints_leave_the_working_values_out(
+    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+) -> None:
+    graph = build_graph(InMemorySaver())
+    context = _context(make_settings(), knowledge, gateway, router)
+    await graph.ainvoke(
+        {"messages": [HumanMessage("How do I install it?")]},
+        THREAD,
+        context=context,
+        durability="exit",
+    )
+
+    saved = (await graph.aget_state(THREAD)).values
+    assert {"window", "passages", "system_prompt"}.isdisjoint(saved)
+    assert len(saved["messages"]) == 2
