@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import StateSnapshot
 
 from community_bot.services import Router, Services
-from community_bot.settings import Settings
 from graph.builder import Graph, build_graph
 from graph.context import Context
 from tests.fakes import FixedKnowledge, ScriptedGateway
@@ -17,40 +18,37 @@ from tests.fakes import FixedKnowledge, ScriptedGateway
 THREAD: RunnableConfig = {"configurable": {"thread_id": "studio"}}
 
 
-def _context(
-    settings: Settings, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
-) -> Context:
-    return Context(services=Services(settings, knowledge, gateway, router))
-
-
-async def _ask(graph: Graph, context: Context, text: str) -> dict[str, Any]:
-    return await graph.ainvoke({"messages": [HumanMessage(text)]}, THREAD, context=context)
-
-
-async def test_studio_checkpoints_hold_the_prompt_of_every_step(
+@pytest.fixture
+def context(
     make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
-) -> None:
-    graph = build_graph(InMemorySaver(), inspectable=True)
-    context = _context(make_settings(), knowledge, gateway, router)
-    await _ask(graph, context, "How do I install it?")
+) -> Context:
+    return Context(services=Services(make_settings(), knowledge, gateway, router))
 
-    before_generate = [s async for s in graph.aget_state_history(THREAD) if s.next == ("generate",)]
-    assert len(before_generate) == 1
-    values = before_generate[0].values
+
+async def _studio_turn_up_to_the_model(context: Context) -> tuple[Graph, StateSnapshot]:
+    """One Studio turn, and its checkpoint just before `generate`."""
+    graph = build_graph(InMemorySaver(), inspectable=True)
+    await graph.ainvoke(
+        {"messages": [HumanMessage("How do I install it?")]}, THREAD, context=context
+    )
+    history = [s async for s in graph.aget_state_history(THREAD) if s.next == ("generate",)]
+    assert len(history) == 1
+    return graph, history[0]
+
+
+async def test_studio_checkpoints_hold_the_prompt_of_every_step(context: Context) -> None:
+    _, before_generate = await _studio_turn_up_to_the_model(context)
+
+    values = before_generate.values
     assert "You are community-bot" in values["system_prompt"]
     assert [m.content for m in values["window"]] == ["How do I install it?"]
     assert values["passages"][0]["title"] == "Install"
 
 
 async def test_a_studio_run_resumes_from_the_step_before_the_model(
-    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+    context: Context, gateway: ScriptedGateway
 ) -> None:
-    graph = build_graph(InMemorySaver(), inspectable=True)
-    context = _context(make_settings(), knowledge, gateway, router)
-    await _ask(graph, context, "How do I install it?")
-    [before_generate] = [
-        s async for s in graph.aget_state_history(THREAD) if s.next == ("generate",)
-    ]
+    graph, before_generate = await _studio_turn_up_to_the_model(context)
 
     gateway.answers = ["A second answer."]
     replayed = await graph.ainvoke(None, before_generate.config, context=context)
@@ -59,11 +57,8 @@ async def test_a_studio_run_resumes_from_the_step_before_the_model(
     assert gateway.prompts[-1][-1].content == "How do I install it?"
 
 
-async def test_the_bots_checkpoints_leave_the_working_values_out(
-    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
-) -> None:
+async def test_the_bots_checkpoints_leave_the_working_values_out(context: Context) -> None:
     graph = build_graph(InMemorySaver())
-    context = _context(make_settings(), knowledge, gateway, router)
     await graph.ainvoke(
         {"messages": [HumanMessage("How do I install it?")]},
         THREAD,
