@@ -108,6 +108,7 @@ async def _measure(fan_outs: Sequence[int], turns: int, chunks: int) -> list[Row
             passed=full.efficiency_pct >= EFFICIENCY_TARGET_PCT,
         ),
         Row(f"wall time (ideal {turns * MODEL_LATENCY_S:g} s)", "s", value=full.wall_s),
+        Row("turns per second, one process", "/s", value=full.channels * turns / full.wall_s),
         Row("efficiency ceiling set by event-loop CPU", "%", value=ceiling),
         Row("event-loop CPU per turn under load", "ms", value=full.cpu_per_turn_ms),
         Row(
