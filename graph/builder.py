@@ -5,7 +5,9 @@
                                         └────────────┴─ answer_from_docs → split_reply
 
 `route` chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so
-does `generate` when every model of the fallback chain failed.
+does `generate` when every model of the fallback chain failed. Both route with a `Command` (their
+return types name where they may go, which is how Studio draws those edges); the summary is a
+conditional edge.
 
 Nodes and routing functions are `async def`, even those that never await: LangGraph runs a plain
 function on a worker thread, and that hop costs more than these functions themselves (`python -m
@@ -15,15 +17,12 @@ environment, reading a prompt profile the first time) goes to a worker thread ex
 
 from __future__ import annotations
 
-from typing import Literal
-
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 from langgraph.types import Checkpointer
 
-from community_bot.types import RETRIEVAL_ONLY
 from graph.context import Context, services_of
 from graph.state import BotState, InputState, OutputState, State
 from nodes.answer_from_docs import answer_from_docs
@@ -35,16 +34,6 @@ from nodes.split_reply import split_reply
 from nodes.summarize_memory import summarize_memory, summary_due
 
 Graph = CompiledStateGraph[State, Context, InputState, OutputState]
-
-
-async def model_or_docs(state: State) -> Literal["generate", "answer_from_docs"]:
-    """Skip the model entirely when the route says none is usable."""
-    return "answer_from_docs" if state["route"]["model"] == RETRIEVAL_ONLY else "generate"
-
-
-async def answered_or_docs(state: State) -> Literal["split_reply", "answer_from_docs"]:
-    """`generate` adds an AI message only when some model answered."""
-    return "split_reply" if state["messages"][-1].type == "ai" else "answer_from_docs"
 
 
 async def summary_or_end(state: State, runtime: Runtime[Context]) -> str:
@@ -76,8 +65,6 @@ def build_graph(
     builder.add_edge(START, "assemble_prompt")
     builder.add_edge("assemble_prompt", "retrieve")
     builder.add_edge("retrieve", "route")
-    builder.add_conditional_edges("route", model_or_docs)
-    builder.add_conditional_edges("generate", answered_or_docs)
     builder.add_edge("answer_from_docs", "split_reply")
     builder.add_conditional_edges("split_reply", summary_or_end, ["summarize_memory", END])
     builder.add_edge("summarize_memory", END)

@@ -1,16 +1,17 @@
 """Node: answer with the routed tier's model, streaming tokens as they arrive.
 
 The gateway walks the fallback chain (large → medium → small). If no model answers, this node adds
-no message and the graph continues to `answer_from_docs`, the last step of every chain. A stream
+no message and sends the turn on to `answer_from_docs`, the last step of every chain. A stream
 that breaks after tokens were sent keeps them and says the answer was cut.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from community_bot.models.gateway import GenerationResult
 from community_bot.types import TurnRecord
@@ -23,21 +24,27 @@ CUT_NOTE = (
 )
 
 
-async def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+async def generate(
+    state: State, runtime: Runtime[Context]
+) -> Command[Literal["split_reply", "answer_from_docs"]]:
     services = services_of(runtime)
     write = runtime.stream_writer
     result = await services.models.generate(
         state["route"]["tier"], model_messages(state), lambda token: write({"token": token})
     )
     if result.model is None:
-        return {"turn": turn_record(result, "retrieval_only")}
+        return Command(
+            update={"turn": turn_record(result, "retrieval_only")}, goto="answer_from_docs"
+        )
     text = result.text
     if result.cut:
         write({"token": CUT_NOTE})
         text += CUT_NOTE
     outcome = "cut" if result.cut else ("fallback" if result.attempts else "ok")
     answer = AIMessage(content=text, response_metadata={"model": result.model, "tier": result.tier})
-    return {"messages": [answer], "turn": turn_record(result, outcome)}
+    return Command(
+        update={"messages": [answer], "turn": turn_record(result, outcome)}, goto="split_reply"
+    )
 
 
 def model_messages(state: State) -> list[BaseMessage]:

@@ -2,21 +2,27 @@
 
 The router reads the message, the previous turn's tier (a short follow-up to a hard question
 stays hard) and the knowledge-base match. The gateway then applies pins (BACKEND_MODE), the daily
-budget and provider availability; the reason records both steps.
+budget and provider availability; the reason records both steps. When no model is usable the
+turn goes straight to `answer_from_docs`: the node routes with a `Command`, which costs less than
+a conditional edge that reads the whole state again (`python -m bench --only graph`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
+from community_bot.types import RETRIEVAL_ONLY
 from graph.context import Context, services_of
 from graph.state import State
 from nodes.history import latest_question, previous_question
 
 
-async def route(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+async def route(
+    state: State, runtime: Runtime[Context]
+) -> Command[Literal["generate", "answer_from_docs"]]:
     services = services_of(runtime)
     messages = state["messages"]
     previous = state.get("route")
@@ -30,4 +36,8 @@ async def route(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     )
     tier, adjustment = services.models.effective_tier(choice.tier)
     reason = choice.reason if adjustment is None else f"{choice.reason}; {adjustment}"
-    return {"route": {"tier": tier, "model": services.models.model_for(tier), "reason": reason}}
+    model = services.models.model_for(tier)
+    return Command(
+        update={"route": {"tier": tier, "model": model, "reason": reason}},
+        goto="answer_from_docs" if model == RETRIEVAL_ONLY else "generate",
+    )

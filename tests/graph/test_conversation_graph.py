@@ -99,7 +99,7 @@ async def test_each_human_message_keeps_its_author(conversation_app: OpenApp) ->
     assert [m.additional_kwargs["author_id"] for m in humans] == ["1", "2"]
 
 
-def test_graph_draws_every_node_for_studio() -> None:
+def test_graph_draws_every_node_and_route_for_studio() -> None:
     drawn = build_graph().get_graph()
     assert set(drawn.nodes) >= {
         "assemble_prompt",
@@ -109,6 +109,15 @@ def test_graph_draws_every_node_for_studio() -> None:
         "answer_from_docs",
         "split_reply",
         "summarize_memory",
+    }
+    routes = {(edge.source, edge.target) for edge in drawn.edges if edge.conditional}
+    assert routes == {
+        ("route", "generate"),
+        ("route", "answer_from_docs"),
+        ("generate", "split_reply"),
+        ("generate", "answer_from_docs"),
+        ("split_reply", "summarize_memory"),
+        ("split_reply", "__end__"),
     }
 
 
