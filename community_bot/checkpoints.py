@@ -5,7 +5,8 @@ whole state, messages included, so a channel's share of the file grows with the 
 length (1,000 turns in one channel: 2.9 GB kept unpruned, 6.3 MiB pruned; `python -m bench --only
 memory`). Nothing in community-bot reads an old checkpoint — a turn starts from the latest — so
 saving a checkpoint deletes the ones it supersedes, and their pending writes, in the same
-transaction. The latest checkpoint still keeps every message.
+transaction. (The latest checkpoint holds the live conversation; messages the summary absorbed
+live in the thread's transcript, `community_bot.transcripts`.)
 
 One hop per operation: LangGraph's `AsyncSqliteSaver` sends each SQL statement to aiosqlite's
 thread on its own, several hops per read or save. `ThreadMemorySaver` is LangGraph's sync

@@ -1,6 +1,6 @@
 """Node: choose the prompt profile and cut the history down to what the model will see.
 
-The checkpoint keeps every message; the prompt gets only the newest ones that fit both
+The state keeps the live conversation; the prompt gets only the newest messages that fit both
 MEMORY_MAX_MESSAGES and the MEMORY_MAX_TOKENS budget, starting on a human message (Converse
 rejects a conversation that opens with the assistant). Each human message is shown with its
 speaker's name, because several people talk in one channel.

@@ -6,8 +6,8 @@ fails) it keeps an extractive digest, so long conversations stay bounded either 
 
 The folded messages then leave the checkpoint for the thread's transcript in the LangGraph store
 (`community_bot.transcripts`): the checkpoint is read and written whole every turn, and keeping
-every message there made a turn 6× slower after 1,000 turns. Without a store (a graph compiled
-without one) they stay in the checkpoint, as nothing may be lost.
+every message there made turn 1,000 of a channel take 40 ms instead of 3. Without a store (a
+graph compiled without one) they stay in the checkpoint, as nothing may be lost.
 """
 
 from __future__ import annotations

@@ -69,3 +69,19 @@ async def test_the_bots_checkpoints_leave_the_working_values_out(context: Contex
     saved = (await graph.aget_state(THREAD)).values
     assert {"window", "passages", "system_prompt"}.isdisjoint(saved)
     assert len(saved["messages"]) == 2
+
+
+async def test_without_a_store_summarised_messages_stay_in_the_checkpoint(
+    make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
+) -> None:
+    """Nothing may be lost: a graph compiled without a store has nowhere to move them."""
+    settings = make_settings(memory_max_messages=4)
+    context = Context(services=Services(settings, knowledge, gateway, router))
+    graph = build_graph(InMemorySaver())
+    for n in range(12):
+        question = HumanMessage(f"message number {n}")
+        await graph.ainvoke({"messages": [question]}, THREAD, context=context)
+
+    state = (await graph.aget_state(THREAD)).values
+    assert len(state["messages"]) == 24
+    assert state["summary"] and state["summarized_until"] >= 10
