@@ -47,6 +47,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from community_bot.lru import LruCache
+from community_bot.sqlite_wal import use_wal
 
 INSERT_CHECKPOINT = """
 INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id,
@@ -115,7 +116,7 @@ class ThreadMemorySaver(SqliteSaver):
         # The connection moves between worker threads; the saver's lock serialises its use.
         conn = sqlite3.connect(path, check_same_thread=False)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             saver = cls(conn)
             saver.setup()

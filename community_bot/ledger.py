@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from community_bot.sqlite_wal import use_wal
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
     run_id TEXT PRIMARY KEY,
@@ -51,7 +53,7 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         # With WAL, NORMAL syncs at checkpoints instead of every commit: a power cut may lose the
         # last few rows, never corrupt the file, and a row costs ~20 µs instead of ~150 µs.
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -32,6 +32,7 @@ from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chu
 from community_bot.kb.documents import Document
 from community_bot.kb.scoring import concept_weights, coverage
 from community_bot.kb.sources import IndexReport
+from community_bot.sqlite_wal import use_wal
 from community_bot.types import Passage
 
 # Bump when analysis or chunking changes: an index in an older format is rebuilt from scratch.
@@ -71,6 +72,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms
     USING fts5 (title, heading, body, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS term_counts USING fts5vocab (chunk_terms, 'row');
 """
+STORED_HASH = "SELECT hash FROM documents WHERE source_id = ? AND doc_id = ?"
+SOURCE_DOCUMENTS = "SELECT doc_id FROM documents WHERE source_id = ?"
 RANKED = """
 SELECT rowid, bm25(chunk_terms, ?, ?, ?) AS rank FROM chunk_terms
 WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?
@@ -130,7 +133,7 @@ class LocalIndex:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode = WAL")
+        use_wal(connection)
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA busy_timeout = 5000")
         with self._connections_lock:
@@ -190,35 +193,33 @@ class LocalIndex:
         is read only once `documents` is exhausted, so a lazy loader may add to it as it goes."""
         connection = self._write_connection()
         with self._write_lock:
-            known = dict(
-                connection.execute(
-                    "SELECT doc_id, hash FROM documents WHERE source_id = ?", (source_id,)
-                ).fetchall()
-            )
             seen: set[str] = set()
             added = updated = unchanged = written = pending = 0
+            # What the index holds is read inside the write transaction, document by document:
+            # another process (a shard, `kb index`) may have synced the same folder a moment ago.
             connection.execute("BEGIN IMMEDIATE")
             try:
                 for document in documents:
                     seen.add(document.id)
                     digest = content_hash(document)
-                    if known.get(document.id) == digest:
+                    stored = connection.execute(STORED_HASH, (source_id, document.id)).fetchone()
+                    if stored is not None and stored[0] == digest:
                         unchanged += 1
                         continue
-                    if document.id in known:
+                    if stored is not None:
                         updated += 1
                         _delete_document(connection, source_id, document.id)
                     else:
                         added += 1
                     written += _insert_document(connection, source_id, document, digest)
-                    known[document.id] = digest
                     pending += 1
                     if pending >= BATCH_DOCUMENTS:
                         _bump_generation(connection)
                         connection.execute("COMMIT")
                         connection.execute("BEGIN IMMEDIATE")
                         pending = 0
-                gone = set(known) - seen - set(keep)
+                known = {row[0] for row in connection.execute(SOURCE_DOCUMENTS, (source_id,))}
+                gone = known - seen - set(keep)
                 for doc_id in gone:
                     _delete_document(connection, source_id, doc_id)
                 connection.execute(

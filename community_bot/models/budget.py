@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from community_bot.sqlite_wal import use_wal
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS spend (day TEXT PRIMARY KEY, usd REAL NOT NULL)"
 
 
@@ -31,7 +33,7 @@ class SpendMeter:
         # each write waited for two fsyncs (0.72 ms here, far more on network disks); with WAL
         # and NORMAL it waits for none (0.013 ms). A power cut may lose the last few cents of
         # the day's count, never corrupt the file.
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
         self._lock = threading.Lock()
