@@ -159,18 +159,20 @@ class LocalIndex:
         return connection
 
     def _ensure_schema(self, connection: sqlite3.Connection) -> None:
-        connection.executescript(SCHEMA)
-        row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        if row is not None and row[0] == INDEX_FORMAT:
-            return
+        """Create the tables, or rebuild them for a new INDEX_FORMAT, in one write transaction:
+        another process may be opening the same new index at this moment."""
         with _transaction(connection):
+            _create_tables(connection)
+            row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if row is not None and row[0] == INDEX_FORMAT:
+                return
             for table in ("term_counts", "chunk_terms", "chunks", "documents", "sources", "meta"):
                 connection.execute(f"DROP TABLE IF EXISTS {table}")
-        connection.executescript(SCHEMA)
-        connection.executemany(
-            "INSERT INTO meta (key, value) VALUES (?, ?)",
-            [("format", INDEX_FORMAT), ("generation", "0")],
-        )
+            _create_tables(connection)
+            connection.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("format", INDEX_FORMAT), ("generation", "0")],
+            )
 
     def close(self) -> None:
         with self._connections_lock:
@@ -430,6 +432,13 @@ def _bump_generation(connection: sqlite3.Connection) -> None:
     connection.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
     )
+
+
+def _create_tables(connection: sqlite3.Connection) -> None:
+    """SCHEMA statement by statement (`executescript` would end the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
 
 
 @contextmanager

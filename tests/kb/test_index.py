@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,18 @@ def test_the_index_survives_reopening(tmp_path: Path, docs: Path) -> None:
         assert sources_of(reopened, "homebrew") == ["docs/install.md"]
     finally:
         reopened.close()
+
+
+def test_an_index_of_an_older_format_is_rebuilt_on_opening(tmp_path: Path, docs: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    first = LocalIndex(path)
+    sync_folder(first, docs)
+    first.close()
+    with sqlite3.connect(path) as older:
+        older.execute("UPDATE meta SET value = 'an older format' WHERE key = 'format'")
+
+    reopened = LocalIndex(path)
+    assert reopened.stats() == []  # rebuilt empty: the next sync reads every file again
+    report = sync_folder(reopened, docs)
+    reopened.close()
+    assert (report.index.added, report.index.unchanged) == (3, 0)
