@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from community_bot.app import App, open_app
-from community_bot.conversation import Author
 from community_bot.models.gateway import ModelGateway
 from community_bot.routing import decide
-from community_bot.services import KnowledgeSearch, Services
 from community_bot.settings import Settings
+from community_bot.turns import Author
+from nodes.services import KnowledgeSearch, Services
+from runtime.app import App, open_app
 
 MEMBER = Author(id="bench-member", name="member")
 

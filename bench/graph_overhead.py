@@ -32,7 +32,7 @@ from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99, percentile
 from community_bot import event_loop
-from community_bot.conversation import TokenEvent
+from community_bot.turns import TokenEvent
 
 NOVA_LITE_TURN_MS = 1000.0
 OVERHEAD_BUDGET_MS = 5.0

@@ -21,8 +21,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from community_bot import event_loop
-from community_bot.app import open_app
-from community_bot.conversation import Author, FinalReply
 from community_bot.ledger import Ledger
 from community_bot.observability.logs import configure_logging
 from community_bot.observability.metrics import BotMetrics
@@ -30,8 +28,10 @@ from community_bot.observability.stats import summarise
 from community_bot.observability.telemetry import Telemetry, ledger_row
 from community_bot.observability.tracing import TurnTracing
 from community_bot.observability.turn_log import log_turn
-from community_bot.services import Services
 from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply
+from nodes.services import Services
+from runtime.app import open_app
 from tests.emulators.langsmith import LangSmithEmulator
 from tests.fakes import FixedKnowledge, ScriptedGateway, length_router, passage
 

@@ -34,6 +34,7 @@ BENCHMARKS = (
     Benchmark("scale-out", "bench.scale_out", "scale-out"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
+    Benchmark("text", "bench.text_scan", "fence scan"),
     Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
     Benchmark(
         "retrieval",

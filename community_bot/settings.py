@@ -35,7 +35,6 @@ KNOWLEDGE_BASE_ID = re.compile(
 )
 
 BackendMode = Literal["auto", "nova", "ollama", "retrieval"]
-Tier = Literal["small", "medium", "large"]
 
 
 def _split_csv(value: Any) -> Any:

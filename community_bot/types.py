@@ -61,3 +61,10 @@ class Citation(TypedDict):
 
 
 RETRIEVAL_ONLY = "retrieval-only"  # the "model" of an answer quoted from the docs alone
+
+
+def passage_label(passage: Passage) -> str:
+    """ "Title › Heading" for a passage, as cited."""
+    heading = passage.get("heading") or ""
+    title = passage["title"] or passage["source"]
+    return f"{title} › {heading}" if heading and heading != title else title

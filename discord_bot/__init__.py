@@ -1,8 +1,9 @@
-"""The Discord runtime: an adapter between Discord events and the conversation graph.
+"""The Discord adapter: Discord events in, conversation turns out, replies back as messages.
 
-Build the client with `build_client(settings, app)`; `run_bot(settings)` is `community-bot run`.
+Build the client with `build_client(settings, app)`; `runtime.discord_run.run_bot(settings)` is
+`community-bot run`. The adapter knows the app only through `discord_bot.backend.Backend`.
 """
 
-from discord_bot.factory import build_client, run_bot
+from discord_bot.factory import build_client
 
-__all__ = ["build_client", "run_bot"]
+__all__ = ["build_client"]

@@ -1,7 +1,7 @@
 """The narrow slice of the app facade the Discord runtime uses.
 
 Typed as a Protocol so the runtime depends on what it calls, not on how the app is built: the real
-`community_bot.app.App` satisfies it, and tests can drive the runtime with a small scripted fake.
+`runtime.app.App` satisfies it, and tests can drive the runtime with a small scripted fake.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-from community_bot.app import StatusReport
-from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.status import StatusReport
+from community_bot.turns import Author, FinalReply, TokenEvent
 
 
 class ConversationLike(Protocol):

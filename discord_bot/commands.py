@@ -12,7 +12,7 @@ from collections.abc import Collection
 import discord
 from discord import app_commands
 
-from community_bot.app import StatusReport
+from community_bot.status import StatusReport
 from discord_bot import wording
 from discord_bot.outlets import NO_MENTIONS
 from discord_bot.runtime import Runtime

@@ -1,4 +1,4 @@
-"""Build the Discord client from settings, and run it until a signal says stop.
+"""Build the Discord client from settings; `runtime.discord_run` connects and runs it.
 
 `build_client` is the one place the client is put together; it never connects, so tests and
 tools can drive the same client against any gateway (the test suite uses a local emulator).
@@ -6,17 +6,13 @@ tools can drive the same client against any gateway (the test suite uses a local
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 from typing import Any
 
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from community_bot.errors import ConfigError
 from community_bot.settings import Settings
 from discord_bot.backend import Backend
 from discord_bot.commands import build_tree
@@ -112,37 +108,3 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
     client.event(runtime.on_thread_create)
     client.event(runtime.on_raw_reaction_add)
     return client
-
-
-async def run_bot(settings: Settings) -> None:
-    """Connect to Discord and answer until SIGINT/SIGTERM, then shut down cleanly.
-
-    On a signal: stop taking new messages, finish (or after the grace period cancel) in-flight
-    answers, close the connection, then close the app and its checkpointer, so that a restart
-    continues every channel's conversation.
-    """
-    from community_bot.app import open_app  # the app pulls in the graph; only needed here
-
-    if settings.discord_bot_token is None:
-        raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
-    token = settings.discord_bot_token.get_secret_value()
-    use_endpoints(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with open_app(settings) as app:
-            client = build_client(settings, app)
-            runner = asyncio.create_task(client.start(token))
-            waiter = asyncio.create_task(stop.wait())
-            done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            if waiter in done:
-                log.info("signal received: finishing in-flight answers, then stopping")
-            await client.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner  # re-raises a login or gateway failure
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)

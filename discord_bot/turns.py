@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import discord
 
-from community_bot.conversation import Author, FinalReply, TokenEvent
 from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply, TokenEvent
 from discord_bot import wording
 from discord_bot.backend import Backend
 from discord_bot.outlets import Outlet

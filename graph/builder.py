@@ -5,9 +5,9 @@
                                         └────────────┴─ answer_from_docs → split_reply
 
 `route` chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so
-does `generate` when every model of the fallback chain failed. Both route with a `Command` (their
-return types name where they may go, which is how Studio draws those edges); the summary is a
-conditional edge.
+does `generate` when every model of the fallback chain failed. Both route with a `Command`; their
+`destinations` below are the edges Studio draws (a test checks the drawing against this file). The
+summary is a conditional edge.
 
 Nodes and routing functions are `async def`, even those that never await: LangGraph runs a plain
 function on a worker thread, and that hop costs more than these functions themselves (`python -m
@@ -19,45 +19,47 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 from langgraph.types import Checkpointer
 
-from graph.context import Context, services_of
-from graph.state import BotState, InputState, OutputState, State
 from nodes.answer_from_docs import answer_from_docs
 from nodes.assemble_prompt import assemble_prompt
+from nodes.context import Context
 from nodes.generate import generate
 from nodes.retrieve import retrieve
 from nodes.route import route
 from nodes.split_reply import split_reply
+from nodes.state import BotState, InputState, OutputState, State
 from nodes.summarize_memory import summarize_memory, summary_due
 
 Graph = CompiledStateGraph[State, Context, InputState, OutputState]
 
 
-async def summary_or_end(state: State, runtime: Runtime[Context]) -> str:
+async def summary_or_end(state: State) -> str:
     """Fold old messages into the summary once enough have left the prompt window."""
-    return "summarize_memory" if summary_due(state, services_of(runtime).settings) else END
+    return "summarize_memory" if summary_due(state) else END
 
 
 def build_graph(
-    checkpointer: Checkpointer = None, store: BaseStore | None = None, *, inspectable: bool = False
+    checkpointer: Checkpointer = None,
+    store: BaseStore | None = None,
+    *,
+    schema: type[State] = BotState,
 ) -> Graph:
     """Compile the conversation graph; pass a checkpointer for per-channel memory and a store
-    for the transcripts of messages the summary absorbed. `inspectable` (Studio) checkpoints the
-    turn's working values too (`graph.state.State`; the bot uses `BotState`)."""
-    # Nodes are typed with `State`; the bot's schema declares the working values untracked.
+    for the transcripts of messages the summary absorbed. The bot's `BotState` leaves the turn's
+    working values (window, passages, system prompt) out of the checkpoint; Studio passes `State`,
+    which keeps them, so any step can be inspected and resumed."""
     builder = StateGraph(
-        State if inspectable else BotState,
+        schema,
         context_schema=Context,
         input_schema=InputState,
         output_schema=OutputState,
     )
     builder.add_node("assemble_prompt", assemble_prompt)
     builder.add_node("retrieve", retrieve)
-    builder.add_node("route", route)
-    builder.add_node("generate", generate)
+    builder.add_node("route", route, destinations=("generate", "answer_from_docs"))
+    builder.add_node("generate", generate, destinations=("split_reply", "answer_from_docs"))
     builder.add_node("answer_from_docs", answer_from_docs)
     builder.add_node("split_reply", split_reply)
     builder.add_node("summarize_memory", summarize_memory)

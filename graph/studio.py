@@ -7,5 +7,6 @@ prompt), so any step can be inspected and a run resumed or forked from it.
 """
 
 from graph.builder import build_graph
+from nodes.state import State
 
-graph = build_graph(inspectable=True)
+graph = build_graph(schema=State)

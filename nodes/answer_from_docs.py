@@ -12,10 +12,9 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
-from community_bot.types import RETRIEVAL_ONLY, Passage, TurnRecord
-from graph.context import Context
-from graph.state import State
-from prompts.references import passage_label
+from community_bot.types import RETRIEVAL_ONLY, Passage, TurnRecord, passage_label
+from nodes.context import Context
+from nodes.state import State
 
 QUOTED_PASSAGES = 3
 EXCERPT_CHARS = 420

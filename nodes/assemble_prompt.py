@@ -15,9 +15,9 @@ from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 from langgraph.runtime import Runtime
 
-from graph.context import Context, opened_services
-from graph.state import State
+from nodes.context import Context, opened_services
 from nodes.history import speaker_of, text_of
+from nodes.state import State
 
 
 async def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

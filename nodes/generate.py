@@ -15,8 +15,8 @@ from langgraph.types import Command
 
 from community_bot.models.gateway import GenerationResult
 from community_bot.types import TurnRecord
-from graph.context import Context, services_of
-from graph.state import State
+from nodes.context import Context, services_of
+from nodes.state import State
 from prompts.references import format_references
 
 CUT_NOTE = (

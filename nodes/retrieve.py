@@ -10,9 +10,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, services_of
-from graph.state import State
+from nodes.context import Context, services_of
 from nodes.history import latest_question, previous_question
+from nodes.state import State
 
 FOLLOW_UP_WORDS = 6
 

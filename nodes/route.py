@@ -15,9 +15,9 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from community_bot.types import RETRIEVAL_ONLY
-from graph.context import Context, services_of
-from graph.state import State
+from nodes.context import Context, services_of
 from nodes.history import latest_question, previous_question
+from nodes.state import State
 
 
 async def route(

@@ -7,9 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from community_bot.text.splitting import split_reply as split_text
-from graph.context import Context, services_of
-from graph.state import State
+from nodes.context import Context, services_of
 from nodes.history import text_of
+from nodes.state import State
 from prompts.references import citations_for
 
 

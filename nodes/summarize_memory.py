@@ -19,10 +19,9 @@ from langchain_core.messages import AnyMessage, HumanMessage, RemoveMessage, Sys
 from langgraph.runtime import Runtime
 
 from community_bot import transcripts
-from community_bot.settings import Settings
-from graph.context import Context, services_of
-from graph.state import State
+from nodes.context import Context, services_of
 from nodes.history import speaker_of, text_of
+from nodes.state import State
 from prompts.loader import instruction
 
 SUMMARY_BATCH = 10  # summarise once this many messages have left the window
@@ -30,7 +29,7 @@ DIGEST_LINE_CHARS = 160
 DIGEST_MAX_LINES = 24
 
 
-def summary_due(state: State, settings: Settings) -> bool:
+def summary_due(state: State) -> bool:
     """True when at least SUMMARY_BATCH messages are outside the window and not yet summarised
     (never without this turn's window, which says where the window starts)."""
     if "window" not in state:

@@ -9,17 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from community_bot.types import Citation, Passage
+from community_bot.types import Citation, Passage, passage_label
 from prompts.loader import instruction
 
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
-
-
-def passage_label(passage: Passage) -> str:
-    """ "Title › Heading" for a passage, as cited."""
-    heading = passage.get("heading") or ""
-    title = passage["title"] or passage["source"]
-    return f"{title} › {heading}" if heading and heading != title else title
 
 
 def format_references(passages: Sequence[Passage]) -> str:

@@ -1,33 +1,29 @@
 """`community-bot kb`: search the knowledge base as the bot would, show its size, re-index it.
 
-Other features add `kb` subcommands the way features add top-level commands: list the module in
-`KB_COMMANDS`; its `register(kb_subparsers)` receives the `kb` subparsers object.
+`kb sync` (the source agents) is registered here too, by an explicit import.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 from pathlib import Path
 from typing import Any
 
 from community_bot import event_loop
+from community_bot.cli_support import add_command
+from community_bot.kb.agents.cli import register as register_sync
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.knowledge import Knowledge, local_index
 from community_bot.settings import Settings
-from community_bot.types import Passage, RetrievalOutcome
-from prompts.references import passage_label
+from community_bot.types import Passage, RetrievalOutcome, passage_label
 
 KB_VARIABLES = ("KNOWLEDGE_BASE_ID", "KB_", "LOCAL_KB_", "DATA_DIR", "AWS_REGION")
-KB_COMMANDS: tuple[str, ...] = ("community_bot.kb.agents.cli",)  # modules adding `kb` subcommands
 PREVIEW_CHARS = 300
 
 
 def register(subparsers: Any) -> Any:
     """Add `kb` and its subcommands; returns the `kb` subparsers so others can add theirs."""
-    from community_bot.cli import add_command
-
     kb = add_command(
         subparsers, "kb", "Search, inspect and re-index the knowledge base.", KB_VARIABLES
     )
@@ -51,8 +47,7 @@ def register(subparsers: Any) -> Any:
     )
     index.set_defaults(handler=_index)
 
-    for module in KB_COMMANDS:
-        importlib.import_module(module).register(commands)
+    register_sync(commands)
     return commands
 
 

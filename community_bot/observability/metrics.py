@@ -18,8 +18,8 @@ import logging
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 
-from community_bot.conversation import FinalReply
 from community_bot.errors import ConfigError
+from community_bot.turns import FinalReply
 
 log = logging.getLogger(__name__)
 

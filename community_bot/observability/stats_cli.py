@@ -16,7 +16,7 @@ SECONDS_PER_DAY = 86_400
 
 
 def register(subparsers: Any) -> None:
-    from community_bot.cli import add_command
+    from community_bot.cli_support import add_command
 
     parser = add_command(
         subparsers,

@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from community_bot.conversation import Author, FinalReply
 from community_bot.ledger import Ledger
 from community_bot.observability.metrics import BotMetrics, MetricsServer
 from community_bot.observability.tracing import TurnTracing
 from community_bot.observability.turn_log import log_turn
 from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply
 
 log = logging.getLogger(__name__)
 

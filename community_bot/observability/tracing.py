@@ -23,8 +23,8 @@ from uuid import UUID
 from langsmith import Client, trace, tracing_context
 from langsmith.run_trees import RunTree
 
-from community_bot.conversation import Author, FinalReply
 from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from community_bot.conversation import Author, FinalReply
+from community_bot.turns import Author, FinalReply
 
 log = logging.getLogger("community_bot.turn")
 

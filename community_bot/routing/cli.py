@@ -44,7 +44,7 @@ examples:
 
 
 def register(subparsers: Any) -> None:
-    from community_bot.cli import add_command
+    from community_bot.cli_support import add_command
 
     parser = add_command(
         subparsers,

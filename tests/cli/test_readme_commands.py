@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from community_bot.cli import build_parser
+from runtime.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +78,7 @@ def test_ask_json_reports_route_and_accounting(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "community_bot.cli",
+            "runtime.cli",
             "ask",
             "--json",
             "--channel",
@@ -100,7 +100,7 @@ def test_ask_json_reports_route_and_accounting(tmp_path: Path) -> None:
 def test_bad_configuration_fails_at_start_naming_the_variable(tmp_path: Path) -> None:
     env = clean_env(tmp_path) | {"NOVA_TEMPERATURE": "hot"}
     result = subprocess.run(
-        [sys.executable, "-m", "community_bot.cli", "ask", "hello"],
+        [sys.executable, "-m", "runtime.cli", "ask", "hello"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -125,7 +125,7 @@ def test_every_command_explains_its_options_and_variables(
 
 def chat(tmp_path: Path, script: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "community_bot.cli", "chat", "--channel", "demo"],
+        [sys.executable, "-m", "runtime.cli", "chat", "--channel", "demo"],
         input=script,
         cwd=ROOT,
         env=clean_env(tmp_path),
@@ -138,8 +138,8 @@ def chat(tmp_path: Path, script: str) -> str:
 
 
 def human_messages(tmp_path: Path, thread: str) -> list[str]:
-    from community_bot.app import open_app
     from community_bot.settings import Settings
+    from runtime.app import open_app
 
     async def read() -> list[str]:
         settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]

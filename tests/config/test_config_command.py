@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from community_bot.cli import main
 from community_bot.settings import Settings, render_env_example
+from runtime.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

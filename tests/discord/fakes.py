@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from community_bot.app import ModelStatus, StatusReport
-from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.status import ModelStatus, StatusReport
 from community_bot.text.splitting import split_reply
+from community_bot.turns import Author, FinalReply, TokenEvent
 from community_bot.types import Citation
 
 Answer = Callable[[str, str, list[tuple[str, str]]], str]  # (thread, text, history) -> reply

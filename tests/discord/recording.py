@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from community_bot.app import App, StatusReport
-from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.status import StatusReport
+from community_bot.turns import Author, FinalReply, TokenEvent
+from runtime.app import App
 
 
 class RecordingConversation:

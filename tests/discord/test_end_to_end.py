@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from community_bot.app import open_app
 from discord_bot.wording import with_sources
+from runtime.app import open_app
 from tests.discord.conftest import make_settings, running_bot
 from tests.discord.recording import RecordingApp
 from tests.emulators.discord import DiscordEmulator

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from community_bot.cli import main
 from discord_bot import build_client
+from runtime.cli import main
 from tests.discord.conftest import make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 

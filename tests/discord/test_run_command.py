@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from community_bot.app import open_app
 from community_bot.settings import Settings
+from runtime.app import open_app
 from tests.emulators.discord import DiscordEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ async def start_bot(
     identified = emu.gateway.identifies
     bot = await asyncio.create_subprocess_exec(
         sys.executable,
-        *("-m", "community_bot.cli", "run"),
+        *("-m", "runtime.cli", "run"),
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,

@@ -7,11 +7,11 @@ from pathlib import Path
 import discord
 import pytest
 
-from community_bot.cli import main
 from community_bot.errors import CommunityBotError, ConfigError
 from community_bot.settings import load_settings
 from community_bot.startup_lock import one_process_at_a_time
 from discord_bot import build_client
+from runtime.cli import main
 from tests.discord.conftest import make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 

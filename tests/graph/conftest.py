@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from community_bot.app import App, open_app
-from community_bot.services import Router, Services
 from community_bot.settings import Settings
+from nodes.services import Router, Services
+from runtime.app import App, open_app
 from tests.fakes import FixedKnowledge, ScriptedGateway, length_router, passage
 
 OpenApp = Callable[..., AbstractAsyncContextManager[App]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import SystemMessage
 
-from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.turns import Author, FinalReply, TokenEvent
 from community_bot.types import RETRIEVAL_ONLY
 from graph.builder import build_graph
 from nodes.answer_from_docs import NO_MODEL

@@ -10,9 +10,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import StateSnapshot
 
-from community_bot.services import Router, Services
 from graph.builder import Graph, build_graph
-from graph.context import Context
+from nodes.context import Context
+from nodes.services import Router, Services
+from nodes.state import State
 from tests.fakes import FixedKnowledge, ScriptedGateway
 
 THREAD: RunnableConfig = {"configurable": {"thread_id": "studio"}}
@@ -27,7 +28,7 @@ def context(
 
 async def _studio_turn_up_to_the_model(context: Context) -> tuple[Graph, StateSnapshot]:
     """One Studio turn, and its checkpoint just before `generate`."""
-    graph = build_graph(InMemorySaver(), inspectable=True)
+    graph = build_graph(InMemorySaver(), schema=State)
     await graph.ainvoke(
         {"messages": [HumanMessage("How do I install it?")]}, THREAD, context=context
     )

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from community_bot.conversation import Author
+from community_bot.turns import Author
 from tests.fakes import ScriptedGateway
 from tests.graph.conftest import OpenApp
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from community_bot.conversation import Author
 from community_bot.routing import decide
-from community_bot.services import Router
 from community_bot.settings import Settings
+from community_bot.turns import Author
 from graph.builder import build_graph
+from nodes.services import Router
 from tests.fakes import FixedKnowledge, ScriptedGateway
 from tests.graph.conftest import OpenApp
 

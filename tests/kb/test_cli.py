@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from community_bot.cli import main
+from runtime.cli import main
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 
 from langchain_core.messages import SystemMessage
 
-from community_bot.app import App, open_app
-from community_bot.conversation import Author
 from community_bot.kb import Knowledge
-from community_bot.services import Services
 from community_bot.settings import Settings
+from community_bot.turns import Author
 from nodes.answer_from_docs import NO_MODEL
+from nodes.services import Services
 from prompts.loader import instruction
+from runtime.app import App, open_app
 from tests.fakes import ScriptedGateway, length_router
 
 ALICE = Author(id="1", name="Alice")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from community_bot.app import open_app
-from community_bot.cli import main
 from community_bot.kb import Knowledge
-from community_bot.services import Services
 from community_bot.settings import Settings
+from nodes.services import Services
+from runtime.app import open_app
+from runtime.cli import main
 from tests.emulators.bedrock_agent_runtime import KnowledgeBaseEmulator, chunk
 from tests.fakes import ScriptedGateway, length_router
 from tests.kb_remote.conftest import KB_ID

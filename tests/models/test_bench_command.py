@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from community_bot.cli import main
+from runtime.cli import main
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
 from tests.emulators.ollama import OllamaEmulator
 from tests.emulators.ollama import answer as ollama_answer

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from community_bot.app import App, open_app
-from community_bot.services import Services
+from nodes.services import Services
+from runtime.app import App, open_app
 from tests.discord.conftest import make_settings as discord_settings
 from tests.discord.conftest import running_bot
 from tests.discord.recording import RecordingApp

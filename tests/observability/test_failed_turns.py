@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 import pytest
 from langchain_core.messages import BaseMessage
 
-from community_bot.app import open_app
-from community_bot.conversation import Author
 from community_bot.models.gateway import GenerationResult, TokenSink
-from community_bot.services import Services
 from community_bot.settings import Settings
+from community_bot.turns import Author
 from community_bot.types import Tier
+from nodes.services import Services
+from runtime.app import open_app
 from tests.emulators.langsmith import LangSmithEmulator
 from tests.fakes import FixedKnowledge, ScriptedGateway, length_router
 from tests.graph.conftest import OpenApp

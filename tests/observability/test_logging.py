@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from community_bot.cli import main
 from community_bot.errors import ConfigError
 from community_bot.settings import Settings
+from runtime.cli import main
 
 Configure = Callable[[Settings], list[logging.Handler]]
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.discord-token-that-must-never-be-logged"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from community_bot.cli import main
 from community_bot.ledger import Ledger
+from runtime.cli import main
 
 LITE, PRO = "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 DAY = 86_400

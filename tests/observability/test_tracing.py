@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from community_bot.conversation import Author
 from community_bot.errors import ConfigError
 from community_bot.observability.tracing import FEEDBACK_KEY, ROOT_RUN_NAME
 from community_bot.settings import load_settings
+from community_bot.turns import Author
 from tests.emulators.langsmith import LangSmithEmulator
 from tests.fakes import ScriptedGateway
 from tests.graph.conftest import OpenApp

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from community_bot.app import open_app
-from community_bot.conversation import Author
 from community_bot.errors import ConfigError
 from community_bot.models import RoutedGateway
-from community_bot.services import Services
 from community_bot.settings import Settings
+from community_bot.turns import Author
+from nodes.services import Services
+from runtime.app import open_app
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
 from tests.fakes import FixedKnowledge, length_router
 from tests.graph.conftest import OpenApp

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from community_bot.cli import main
+from runtime.cli import main
 
 TRACEBACK = 'Traceback (most recent call last):\n  File "bot.py", line 3\nValueError: boom'
 

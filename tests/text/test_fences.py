@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from community_bot.text import balance_fences, is_inside_fence
@@ -58,8 +56,7 @@ def test_every_streamed_prefix_of_an_answer_balances() -> None:
         assert is_inside_fence(balance_fences(answer[:end])) is None
 
 
-def test_scanning_a_long_answer_stays_fast() -> None:
+def test_a_long_answer_with_one_open_fence_is_found_inside_it() -> None:
+    """Its speed is a benchmark row (`python -m bench --only text`), not a timed test."""
     answer = ("Some prose line with `code`.\n```python\nx = 1\n```\n" * 20_000) + "```js\n"
-    started = time.perf_counter()
     assert is_inside_fence(answer) == "```js"
-    assert time.perf_counter() - started < 1.0

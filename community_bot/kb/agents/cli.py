@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from community_bot import event_loop
-from community_bot.cli import add_command
+from community_bot.cli_support import add_command
 from community_bot.kb.agents.reports import SyncReport
 from community_bot.kb.agents.runner import sync_once
 from community_bot.kb.agents.scheduler import AgentScheduler

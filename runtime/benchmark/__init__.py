@@ -6,6 +6,6 @@ result against the project's quality gates: response time under 5 s on average, 
 1%, and model spend under $2 a day.
 """
 
-from community_bot.benchmark.live import LiveRun, NoModelToBenchmark, run_questions
+from runtime.benchmark.live import LiveRun, NoModelToBenchmark, run_questions
 
 __all__ = ["LiveRun", "NoModelToBenchmark", "run_questions"]

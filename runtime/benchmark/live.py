@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from community_bot.app import open_app
-from community_bot.conversation import Author, Conversation, FinalReply, TokenEvent
 from community_bot.errors import CommunityBotError
 from community_bot.routing import RouteChoice
-from community_bot.services import Router, build_services
 from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply, TokenEvent
 from community_bot.types import RETRIEVAL_ONLY, TIERS, Tier
+from nodes.services import Router, build_services
+from runtime.app import open_app
+from runtime.conversation import Conversation
 
 BENCH_AUTHOR = Author(id="community-bot-bench", name="bench")
 RESPONSE_TIME_GATE_S = 5.0

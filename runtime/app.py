@@ -8,50 +8,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from langgraph.store.sqlite.aio import AsyncSqliteStore
 
 from community_bot.checkpoints import ThreadMemorySaver
-from community_bot.conversation import Conversation
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
-from community_bot.services import Services, build_services
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
+from community_bot.status import ModelStatus, StatusReport
 from community_bot.types import TIERS
 from graph.builder import build_graph
+from nodes.services import Services, build_services
 from prompts.loader import instruction
+from runtime.conversation import Conversation
 
 TITLE_WORDS = 6
-
-
-@dataclass(frozen=True)
-class ModelStatus:
-    """One tier as `/status` shows it."""
-
-    tier: str
-    model: str
-    available: bool
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    """What `/status` prints."""
-
-    models: list[ModelStatus]
-    knowledge_sources: list[str]
-    started_at: datetime
-    cost_today_usd: float
-    turns_today: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def uptime_seconds(self) -> float:
-        return (datetime.now(UTC) - self.started_at).total_seconds()
 
 
 class App:

@@ -110,7 +110,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     Command-line options override the environment's settings, validated again as a whole; a
     ConfigError (exit code 2, variable named) reaches the caller before anything connects.
     """
-    from discord_bot.factory import run_bot  # discord.py and the graph load only for `run`
+    from runtime.discord_run import run_bot  # discord.py and the graph load only for `run`
 
     if overrides := overrides_from(args):
         settings = load_settings(**overrides)

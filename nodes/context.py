@@ -1,4 +1,4 @@
-"""Run-scoped context: which channel and profile a turn belongs to, and the services it may use.
+"""Run-scoped context: the prompt profile a turn uses, and the services it may use.
 
 Runtimes inject their opened `Services`; LangGraph Studio and `langgraph dev` pass plain JSON, so
 there `services` is empty and nodes fall back to services built once from the environment.
@@ -15,7 +15,7 @@ from langgraph.runtime import Runtime
 from pydantic import ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
-from community_bot.services import Services
+from nodes.services import Services
 
 
 @dataclass(kw_only=True)
@@ -24,7 +24,6 @@ class Context:
 
     __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)
 
-    channel: str = "studio"
     profile: str | None = None  # prompt profile for this channel; None means PROMPT_PROFILE
     services: Annotated[Services | None, SkipJsonSchema()] = None  # hidden in Studio
 
@@ -48,7 +47,7 @@ async def opened_services(runtime: Runtime[Context]) -> Services:
 
 @cache
 def _environment_services() -> Services:
-    from community_bot.services import build_services
     from community_bot.settings import load_settings
+    from nodes.services import build_services
 
     return build_services(load_settings())

@@ -9,63 +9,25 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from community_bot import transcripts
-from community_bot.types import Citation, RetrievalOutcome, RouteDecision, TurnRecord
-from graph.context import Context
+from community_bot.turns import Author, FinalReply, ReplyListener, TokenEvent, TurnEvent
+from nodes.context import Context
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
 
-    from community_bot.services import Services
     from graph.builder import Graph
+    from nodes.services import Services
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Author:
-    """Who wrote a human message; kept on the message so shared channels stay readable."""
-
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class TokenEvent:
-    """A piece of the answer as the model produces it."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class FinalReply:
-    """The finished turn: the answer split for Discord, its sources and its accounting."""
-
-    chunks: list[str]
-    citations: list[Citation] = field(default_factory=list)
-    route: RouteDecision | None = None
-    turn: TurnRecord | None = None
-    retrieval: RetrievalOutcome | None = None
-    run_id: str | None = None
-    thread_id: str = ""
-    elapsed_ms: float = 0.0
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-
-TurnEvent = TokenEvent | FinalReply
-ReplyListener = Callable[[FinalReply], None]
 
 
 class TurnObserver(Protocol):
@@ -134,7 +96,7 @@ class Conversation:
         human = HumanMessage(
             content=text, additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name}
         )
-        context = Context(channel=thread_id, profile=profile, services=self._services)
+        context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
             {"messages": [human]},

@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from community_bot import event_loop
-from community_bot.benchmark.live import LiveRun, run_questions
 from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings, load_settings
 from community_bot.types import TIERS
+from runtime.benchmark.live import LiveRun, run_questions
 
 DEFAULT_QUESTIONS = Path(__file__).with_name("questions.txt")
 GATE_FAILED = 1
 
 
 def register(subparsers: Any) -> None:
-    from community_bot.cli import add_command
+    from community_bot.cli_support import add_command
 
     parser = add_command(
         subparsers,

@@ -17,7 +17,7 @@ SECRET_MASK = "***"
 
 
 def register(subparsers: Any) -> None:
-    from community_bot.cli import add_command
+    from community_bot.cli_support import add_command
 
     config = add_command(
         subparsers,

@@ -9,72 +9,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import importlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
 
 from community_bot import event_loop
-from community_bot.conversation import Author, FinalReply, TokenEvent
+from community_bot.cli_support import add_command
 from community_bot.errors import CommunityBotError
+from community_bot.kb.cli import register as register_kb
 from community_bot.observability.logs import configure_logging
-from community_bot.settings import Settings, describe_settings, load_settings
+from community_bot.observability.stats_cli import register as register_stats
+from community_bot.routing.cli import register as register_route
+from community_bot.settings import Settings, load_settings
+from community_bot.turns import Author, FinalReply, TokenEvent
+from runtime.benchmark.cli import register as register_bench
+from runtime.config_cli import register as register_config
+from runtime.discord_cli import register as register_run
 
 FEATURE_COMMANDS = (
-    "community_bot.config_cli",
-    "community_bot.routing.cli",
-    "community_bot.kb.cli",
-    "discord_bot.cli",
-    "community_bot.observability.stats_cli",
-    "community_bot.benchmark.cli",
+    register_config,
+    register_route,
+    register_kb,
+    register_run,
+    register_stats,
+    register_bench,
 )
+
 TERMINAL_THREAD = "terminal"
-CONVERSATION_VARIABLES = (
-    "BACKEND_MODE",
-    "AWS_REGION",
-    "NOVA_",
-    "MODEL_",
-    "OLLAMA_",
-    "DAILY_BUDGET_USD",
-    "KNOWLEDGE_BASE_ID",
-    "KB_",
-    "LOCAL_KB_",
-    "DATA_DIR",
-    "CHECKPOINT_URL",
-    "MEMORY_",
-    "SYSTEM_PROMPT",
-    "PROMPT_",
-    "MAX_RESPONSE_CHARS",
-    "LOG_",
-    "LANGSMITH_",
-)
-
-
-def env_help(prefixes: Sequence[str]) -> str:
-    """An epilog listing the environment variables (with defaults) whose names start so."""
-    lines = ["environment variables (also read from .env):"]
-    for name, default, description in describe_settings():
-        if name.startswith(tuple(prefixes)):
-            shown = f" [default: {default}]" if default else ""
-            lines.append(f"  {name:<30} {description}{shown}")
-    return "\n".join(lines)
-
-
-def add_command(
-    subparsers: Any, name: str, summary: str, env_prefixes: Sequence[str] = CONVERSATION_VARIABLES
-) -> argparse.ArgumentParser:
-    """A subcommand whose help shows its environment variables; used by every feature."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=summary,
-        description=summary,
-        epilog=env_help(env_prefixes),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(handler=_ask)
 
-    for module in FEATURE_COMMANDS:
-        importlib.import_module(module).register(subparsers)
+    for register in FEATURE_COMMANDS:
+        register(subparsers)
     return parser
 
 
@@ -153,7 +116,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 async def _one_turn(
     settings: Settings, channel: str, question: str, profile: str | None
 ) -> FinalReply:
-    from community_bot.app import open_app
+    from runtime.app import open_app
 
     async with open_app(settings, background=False) as app:
         return await app.conversation.ask(channel, question, _terminal_author(), profile)
@@ -165,7 +128,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> None:
-    from community_bot.app import open_app
+    from runtime.app import open_app
 
     author = _terminal_author()
     async with open_app(settings, background=False) as app:
