@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     AliasChoices,
+    BaseModel,
     Field,
     SecretStr,
     ValidationError,
@@ -65,316 +66,98 @@ def _parse_mapping(value: Any) -> Any:
 CsvInts = Annotated[list[int], NoDecode]
 CsvStrs = Annotated[list[str], NoDecode]
 Mapping = Annotated[dict[str, str], NoDecode]
+G = TypeVar("G", bound=BaseModel)
 
 
-class Settings(BaseSettings):
-    """Every setting of community-bot; the environment variable is the field name in capitals."""
+class DiscordSettings(BaseModel):
+    """Discord: the token, where the bot answers, how it streams and shards."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        populate_by_name=True,
-    )
-
-    # --- Discord -------------------------------------------------------------------------
     discord_bot_token: SecretStr | None = Field(
         default=None, description="Bot token from the Discord developer portal (secret)."
     )
+
     discord_channel_id: int | None = Field(
         default=None, description="The one channel the bot answers in (old variable)."
     )
+
     discord_channel_ids: CsvInts = Field(
         default_factory=list, description="Comma-separated channel ids the bot answers in."
     )
+
     discord_forum_channel_ids: CsvInts = Field(
         default_factory=list, description="Forum channels whose every new post gets an answer."
     )
+
     discord_channel_profiles: Mapping = Field(
         default_factory=dict,
         description="Per-channel prompt profiles, e.g. `1234=support,5678=dev`.",
     )
+
     discord_allow_dms: bool = Field(default=False, description="Answer direct messages.")
+
     discord_thread_mode: bool = Field(
         default=False, description="Answer each new question in its own Discord thread."
     )
+
     discord_debounce_seconds: float = Field(
         default=0.0, ge=0, le=30, description="Merge a burst from one person into one turn."
     )
+
     discord_max_input_chars: int = Field(
         default=4000, ge=1, description="Longer messages get a polite refusal."
     )
+
     discord_edit_interval_seconds: float = Field(
         default=1.0, ge=0.2, description="Minimum time between edits of one streamed message."
     )
+
     discord_sharded: bool = Field(default=False, description="Use discord.py's AutoShardedClient.")
+
     discord_shard_count: int | None = Field(
         default=None,
         ge=1,
         description="Shards the bot is split into, across all its processes; implies"
         " DISCORD_SHARDED (default: the count Discord recommends).",
     )
+
     discord_shard_ids: CsvInts = Field(
         default_factory=list,
         description="Shards this process connects, e.g. `0,1` (needs DISCORD_SHARD_COUNT; default:"
         " all). The process holding shard 0 also runs the source agents and gets the DMs.",
     )
+
     discord_admin_role_ids: CsvInts = Field(
         default_factory=list,
         description="Roles that may run admin commands besides Manage Messages.",
     )
+
     rate_limit_per_minute: float = Field(
         default=6.0, gt=0, description="Sustained messages per user per minute."
     )
+
     rate_limit_burst: int = Field(default=3, ge=1, description="Messages a user may send at once.")
+
     discord_shutdown_grace_seconds: float = Field(
         default=20.0,
         ge=0,
         le=300,
         description="On SIGINT/SIGTERM, how long in-flight answers may finish before cancellation.",
     )
+
     discord_api_url: str | None = Field(
         default=None,
         description="Discord REST base URL, e.g. an HTTP proxy in front of Discord"
         " (default: Discord's own, https://discord.com/api/v10).",
     )
+
     discord_gateway_url: str | None = Field(
         default=None,
         description="Discord gateway WebSocket URL (default: Discord's own).",
     )
+
     discord_sync_commands: bool = Field(
         default=True, description="Sync the slash commands (/ask, /reset, /status) at start-up."
     )
-
-    # --- Models --------------------------------------------------------------------------
-    backend_mode: BackendMode = Field(
-        default="auto",
-        description="`auto` routes per turn; `nova` pins NOVA_MODEL_ID; `ollama` pins OLLAMA_MODEL;"
-        " `retrieval` answers from the knowledge base alone.",
-    )
-    aws_region: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"),
-        description="AWS region for Bedrock (standard AWS chain when unset).",
-    )
-    nova_model_id: str = Field(
-        default="amazon.nova-pro-v1:0",
-        description="Bedrock model id or inference profile used when BACKEND_MODE=nova.",
-    )
-    nova_temperature: float = Field(default=0.7, ge=0, le=1, description="Sampling temperature.")
-    nova_max_tokens: int = Field(default=4096, ge=1, le=10000, description="Max output tokens.")
-    nova_top_p: float = Field(default=0.9, gt=0, le=1, description="Nucleus sampling.")
-    ollama_base_url: str = Field(
-        default="http://localhost:11434", description="Ollama server address."
-    )
-    ollama_model: str | None = Field(default=None, description="Ollama model, e.g. `llama3.2:3b`.")
-    model_small: str = Field(
-        default="ollama", description="Model for the small tier: `ollama`, or a Bedrock model id."
-    )
-    model_medium: str = Field(
-        default="amazon.nova-lite-v1:0", description="Model for the medium tier."
-    )
-    model_large: str = Field(
-        default="amazon.nova-pro-v1:0", description="Model for the large tier."
-    )
-    model_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Read timeout of one model call."
-    )
-    model_max_retries: int = Field(
-        default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
-    )
-    daily_budget_usd: float | None = Field(
-        default=None, gt=0, description="Past this spend per UTC day, route one tier down."
-    )
-    model_prices: dict[str, tuple[float, float]] = Field(
-        default_factory=dict,
-        description="Price overrides in USD per 1M input/output tokens, as JSON:"
-        ' `{"amazon.nova-pro-v1:0": [0.8, 3.2]}` (Nova defaults built in; Ollama is free).',
-    )
-
-    # --- Knowledge -----------------------------------------------------------------------
-    knowledge_base_id: CsvStrs = Field(
-        default_factory=list, description="Amazon Bedrock Knowledge Base id(s), comma-separated."
-    )
-    kb_number_of_results: int = Field(
-        default=5, ge=1, le=100, description="Passages retrieved per source."
-    )
-    kb_metadata_filter: str | None = Field(
-        default=None,
-        description="Bedrock KB metadata filter as JSON (RetrievalFilter), e.g."
-        ' `{"equals": {"key": "category", "value": "faq"}}`; checked at start-up.',
-    )
-    kb_cache_ttl_seconds: int = Field(
-        default=300,
-        ge=0,
-        description="How long a Bedrock KB answer to the same question is reused (0: never);"
-        " a finished ingestion job by the source agents ends it at once.",
-    )
-    kb_timeout_seconds: float = Field(
-        default=5.0, gt=0, description="Read timeout of one Bedrock KB Retrieve call."
-    )
-    kb_max_retries: int = Field(
-        default=2, ge=0, le=10, description="Retries of a throttled or 5xx Bedrock KB Retrieve."
-    )
-    local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
-    local_kb_paths: CsvStrs = Field(
-        default_factory=lambda: [str(PROJECT_ROOT / "knowledge")],
-        description="Comma-separated folders of Markdown/rst/text/HTML for the local index.",
-    )
-    kb_min_score: float | None = Field(
-        default=None, description="Relevance threshold below which a search counts as a miss."
-    )
-    kb_bedrock_min_score: float = Field(
-        default=0.0,
-        ge=0,
-        description="Bedrock KB passages scoring below this are dropped (scores depend on the"
-        " KB's embedding model: pick it from `kb search`); KB_MIN_SCORE overrides it.",
-    )
-
-    # --- Memory and prompts --------------------------------------------------------------
-    data_dir: Path = Field(
-        default=Path(".community-bot"),
-        description="Where memory, the local index and turn records live.",
-    )
-    checkpoint_url: str | None = Field(
-        default=None,
-        description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
-    )
-    memory_max_messages: int = Field(
-        default=50, ge=2, description="Most history messages sent to the model per turn."
-    )
-    memory_max_tokens: int = Field(
-        default=6000, ge=200, description="Token budget for history in the prompt."
-    )
-    system_prompt: str | None = Field(
-        default=None, description="Inline system prompt; overrides the profile's."
-    )
-    prompt_profile: str = Field(default="default", description="Prompt profile folder name.")
-    prompt_root: Path = Field(
-        default=PROJECT_ROOT / "prompts", description="Folder holding prompt profiles."
-    )
-    prompt_user_role: str = Field(
-        default="user", description="Role the profile's user primer is sent as (user|system)."
-    )
-    max_response_chars: int = Field(
-        default=1800, ge=100, le=DISCORD_MESSAGE_LIMIT, description="Longest chunk of one reply."
-    )
-
-    # --- Source agents -------------------------------------------------------------------
-    source_agents_enabled: bool = Field(
-        default=False,
-        description="Run the source agents in the bot's background (`kb sync` runs them anyway).",
-    )
-    source_agents_config: Path = Field(
-        default=Path("agents/sources/config.yaml"), description="YAML file declaring the agents."
-    )
-    source_agents_s3_bucket: str | None = Field(
-        default=None, description="Bucket behind the Bedrock KB's data source."
-    )
-    source_agents_s3_region: str = Field(default="us-east-1", description="Region of that bucket.")
-    source_agents_s3_prefix: str = Field(
-        default="",
-        description="Key prefix of the agents' objects in that bucket, e.g. `agents/`"
-        " (match the data source's inclusion prefix).",
-    )
-    source_agents_data_source_id: str | None = Field(
-        default=None, description="Bedrock KB data source to start an ingestion job for."
-    )
-    source_agents_knowledge_base_id: str | None = Field(
-        default=None,
-        description="Knowledge base owning that data source (default: first KNOWLEDGE_BASE_ID).",
-    )
-    source_agents_ingestion_timeout_seconds: int = Field(
-        default=900, ge=10, description="Longest wait for an ingestion job to finish."
-    )
-    source_agents_ingestion_poll_seconds: float = Field(
-        default=5.0, gt=0, le=300, description="Seconds between checks of a running ingestion job."
-    )
-    source_agents_local_index: bool = Field(
-        default=True, description="Also put the agents' documents in the local knowledge base."
-    )
-    source_agents_run_on_startup: bool = Field(
-        default=False, description="Sync when the bot starts."
-    )
-    source_agents_interval: int = Field(
-        default=3600, ge=60, description="Seconds between syncs of agents without a cron schedule."
-    )
-
-    # --- Observability -------------------------------------------------------------------
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        default="INFO", description="Log verbosity."
-    )
-    log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
-    log_file_max_bytes: int = Field(
-        default=10_000_000, ge=1024, description="Rotate LOG_FILE once it reaches this many bytes."
-    )
-    log_file_backups: int = Field(
-        default=5, ge=0, le=1000, description="Rotated copies of LOG_FILE to keep (LOG_FILE.1 …)."
-    )
-    metrics_port: int | None = Field(
-        default=None,
-        ge=0,
-        le=65535,
-        description="Serve Prometheus metrics at /metrics on this port (0: any free port).",
-    )
-    metrics_host: str = Field(
-        default="127.0.0.1",
-        description="Address the metrics endpoint listens on; 0.0.0.0 for every interface.",
-    )
-    langsmith_tracing: bool = Field(
-        default=False,
-        validation_alias=AliasChoices("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2"),
-        description="`true` sends a trace of every turn to LangSmith; off, nothing is sent.",
-    )
-    langsmith_api_key: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
-        description="LangSmith API key (secret).",
-    )
-    langsmith_endpoint: str = Field(
-        default=LANGSMITH_CLOUD,
-        validation_alias=AliasChoices("LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT"),
-        description="LangSmith API address (EU: https://eu.api.smith.langchain.com).",
-    )
-    langsmith_project: str = Field(
-        default="community-bot",
-        validation_alias=AliasChoices("LANGSMITH_PROJECT", "LANGCHAIN_PROJECT"),
-        description="LangSmith project the traces go to.",
-    )
-
-    # --- Runtime -------------------------------------------------------------------------
-    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
-        default="auto",
-        description="Event loop of the commands: auto = uvloop where installed (not on Windows).",
-    )
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper_log_level(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("backend_mode", mode="before")
-    @classmethod
-    def _normalise_backend_mode(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().lower()
-            # The old bot's AgentCore mode ran Bedrock with Ollama beside it: routing covers both.
-            return "auto" if value == "agentcore" else value
-        return value
-
-    @field_validator(
-        "discord_channel_ids",
-        "discord_forum_channel_ids",
-        "discord_admin_role_ids",
-        "discord_shard_ids",
-        "knowledge_base_id",
-        "local_kb_paths",
-        mode="before",
-    )
-    @classmethod
-    def _csv(cls, value: Any) -> Any:
-        return _split_csv(value)
 
     @field_validator("discord_shard_ids")
     @classmethod
@@ -389,48 +172,8 @@ class Settings(BaseSettings):
     def _mapping(cls, value: Any) -> Any:
         return _parse_mapping(value)
 
-    @field_validator("prompt_user_role")
-    @classmethod
-    def _role(cls, value: str) -> str:
-        if value not in {"user", "system"}:
-            raise ValueError("must be `user` or `system`")
-        return value
-
-    @field_validator("knowledge_base_id")
-    @classmethod
-    def _knowledge_base_ids(cls, value: list[str]) -> list[str]:
-        for item in value:
-            if not KNOWLEDGE_BASE_ID.fullmatch(item):
-                raise ValueError(
-                    f"{item!r} is not a knowledge base id (10 letters or digits, or its ARN)"
-                )
-        return value
-
-    @field_validator("source_agents_data_source_id", "source_agents_knowledge_base_id")
-    @classmethod
-    def _bedrock_ids(cls, value: str | None) -> str | None:
-        if value is not None and not BEDROCK_ID.fullmatch(value):
-            raise ValueError("must be 10 letters or digits, as the Bedrock console shows it")
-        return value
-
-    @field_validator("kb_metadata_filter")
-    @classmethod
-    def _retrieval_filter(cls, value: str | None) -> str | None:
-        if value is not None and value.strip():
-            from community_bot.kb.retrieval_filter import parse_retrieval_filter
-
-            parse_retrieval_filter(value)
-            return value
-        return None
-
     @model_validator(mode="after")
-    def _pinned_backend_needs_its_model(self) -> Settings:
-        if self.backend_mode == "ollama" and not self.ollama_model:
-            raise ValueError("OLLAMA_MODEL is required when BACKEND_MODE=ollama")
-        return self
-
-    @model_validator(mode="after")
-    def _shards_exist(self) -> Settings:
+    def _shards_exist(self) -> Self:
         if self.discord_shard_count is not None:
             self.discord_sharded = True  # only AutoShardedClient takes a count
         if not self.discord_shard_ids:
@@ -446,22 +189,6 @@ class Settings(BaseSettings):
                 f"DISCORD_SHARD_IDS: shard {outside[0]} does not exist with"
                 f" DISCORD_SHARD_COUNT={count} (shards are numbered 0 to {count - 1})"
             )
-        return self
-
-    @model_validator(mode="after")
-    def _ingestion_needs_a_knowledge_base(self) -> Settings:
-        if self.source_agents_data_source_id and not self.ingestion_knowledge_base_id:
-            raise ValueError(
-                "SOURCE_AGENTS_DATA_SOURCE_ID needs SOURCE_AGENTS_KNOWLEDGE_BASE_ID"
-                " or KNOWLEDGE_BASE_ID"
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _hosted_tracing_needs_a_key(self) -> Settings:
-        hosted = self.langsmith_endpoint.rstrip("/").endswith(".smith.langchain.com")
-        if self.langsmith_tracing and hosted and self.langsmith_api_key is None:
-            raise ValueError("LANGSMITH_API_KEY is required when LANGSMITH_TRACING=true")
         return self
 
     @property
@@ -481,6 +208,404 @@ class Settings(BaseSettings):
         """
         return not self.discord_shard_ids or 0 in self.discord_shard_ids
 
+
+class ModelSettings(BaseModel):
+    """Models: Bedrock Nova and Ollama, the tiers, timeouts, retries, prices and budget."""
+
+    backend_mode: BackendMode = Field(
+        default="auto",
+        description="`auto` routes per turn; `nova` pins NOVA_MODEL_ID; `ollama` pins OLLAMA_MODEL;"
+        " `retrieval` answers from the knowledge base alone.",
+    )
+
+    aws_region: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"),
+        description="AWS region for Bedrock (standard AWS chain when unset).",
+    )
+
+    nova_model_id: str = Field(
+        default="amazon.nova-pro-v1:0",
+        description="Bedrock model id or inference profile used when BACKEND_MODE=nova.",
+    )
+
+    nova_temperature: float = Field(default=0.7, ge=0, le=1, description="Sampling temperature.")
+
+    nova_max_tokens: int = Field(default=4096, ge=1, le=10000, description="Max output tokens.")
+
+    nova_top_p: float = Field(default=0.9, gt=0, le=1, description="Nucleus sampling.")
+
+    ollama_base_url: str = Field(
+        default="http://localhost:11434", description="Ollama server address."
+    )
+
+    ollama_model: str | None = Field(default=None, description="Ollama model, e.g. `llama3.2:3b`.")
+
+    model_small: str = Field(
+        default="ollama", description="Model for the small tier: `ollama`, or a Bedrock model id."
+    )
+
+    model_medium: str = Field(
+        default="amazon.nova-lite-v1:0", description="Model for the medium tier."
+    )
+
+    model_large: str = Field(
+        default="amazon.nova-pro-v1:0", description="Model for the large tier."
+    )
+
+    model_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Read timeout of one model call."
+    )
+
+    model_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
+    )
+
+    daily_budget_usd: float | None = Field(
+        default=None, gt=0, description="Past this spend per UTC day, route one tier down."
+    )
+
+    model_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="Price overrides in USD per 1M input/output tokens, as JSON:"
+        ' `{"amazon.nova-pro-v1:0": [0.8, 3.2]}` (Nova defaults built in; Ollama is free).',
+    )
+
+    @field_validator("backend_mode", mode="before")
+    @classmethod
+    def _normalise_backend_mode(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            # The old bot's AgentCore mode ran Bedrock with Ollama beside it: routing covers both.
+            return "auto" if value == "agentcore" else value
+        return value
+
+    @model_validator(mode="after")
+    def _pinned_backend_needs_its_model(self) -> Self:
+        if self.backend_mode == "ollama" and not self.ollama_model:
+            raise ValueError("OLLAMA_MODEL is required when BACKEND_MODE=ollama")
+        return self
+
+
+class KnowledgeSettings(BaseModel):
+    """Knowledge: the local index and Amazon Bedrock Knowledge Bases."""
+
+    knowledge_base_id: CsvStrs = Field(
+        default_factory=list, description="Amazon Bedrock Knowledge Base id(s), comma-separated."
+    )
+
+    kb_number_of_results: int = Field(
+        default=5, ge=1, le=100, description="Passages retrieved per source."
+    )
+
+    kb_metadata_filter: str | None = Field(
+        default=None,
+        description="Bedrock KB metadata filter as JSON (RetrievalFilter), e.g."
+        ' `{"equals": {"key": "category", "value": "faq"}}`; checked at start-up.',
+    )
+
+    kb_cache_ttl_seconds: int = Field(
+        default=300,
+        ge=0,
+        description="How long a Bedrock KB answer to the same question is reused (0: never);"
+        " a finished ingestion job by the source agents ends it at once.",
+    )
+
+    kb_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Read timeout of one Bedrock KB Retrieve call."
+    )
+
+    kb_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a throttled or 5xx Bedrock KB Retrieve."
+    )
+
+    local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
+
+    local_kb_paths: CsvStrs = Field(
+        default_factory=lambda: [str(PROJECT_ROOT / "knowledge")],
+        description="Comma-separated folders of Markdown/rst/text/HTML for the local index.",
+    )
+
+    kb_min_score: float | None = Field(
+        default=None, description="Relevance threshold below which a search counts as a miss."
+    )
+
+    kb_bedrock_min_score: float = Field(
+        default=0.0,
+        ge=0,
+        description="Bedrock KB passages scoring below this are dropped (scores depend on the"
+        " KB's embedding model: pick it from `kb search`); KB_MIN_SCORE overrides it.",
+    )
+
+    @field_validator("knowledge_base_id")
+    @classmethod
+    def _knowledge_base_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not KNOWLEDGE_BASE_ID.fullmatch(item):
+                raise ValueError(
+                    f"{item!r} is not a knowledge base id (10 letters or digits, or its ARN)"
+                )
+        return value
+
+    @field_validator("kb_metadata_filter")
+    @classmethod
+    def _retrieval_filter(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            from community_bot.kb.retrieval_filter import parse_retrieval_filter
+
+            parse_retrieval_filter(value)
+            return value
+        return None
+
+
+class MemorySettings(BaseModel):
+    """Memory and storage: DATA_DIR, the checkpointer and the prompt window."""
+
+    data_dir: Path = Field(
+        default=Path(".community-bot"),
+        description="Where memory, the local index and turn records live.",
+    )
+
+    checkpoint_url: str | None = Field(
+        default=None,
+        description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
+    )
+
+    memory_max_messages: int = Field(
+        default=50, ge=2, description="Most history messages sent to the model per turn."
+    )
+
+    memory_max_tokens: int = Field(
+        default=6000, ge=200, description="Token budget for history in the prompt."
+    )
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return Path(self.checkpoint_url) if self.checkpoint_url else self.data_dir / "memory.sqlite"
+
+
+class PromptSettings(BaseModel):
+    """Prompts: the profile, its folder, an inline override and the reply size."""
+
+    system_prompt: str | None = Field(
+        default=None, description="Inline system prompt; overrides the profile's."
+    )
+
+    prompt_profile: str = Field(default="default", description="Prompt profile folder name.")
+
+    prompt_root: Path = Field(
+        default=PROJECT_ROOT / "prompts", description="Folder holding prompt profiles."
+    )
+
+    prompt_user_role: str = Field(
+        default="user", description="Role the profile's user primer is sent as (user|system)."
+    )
+
+    max_response_chars: int = Field(
+        default=1800, ge=100, le=DISCORD_MESSAGE_LIMIT, description="Longest chunk of one reply."
+    )
+
+    @field_validator("prompt_user_role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if value not in {"user", "system"}:
+            raise ValueError("must be `user` or `system`")
+        return value
+
+
+class SourceAgentSettings(BaseModel):
+    """Source agents: what keeps the knowledge base current, and where they publish."""
+
+    source_agents_enabled: bool = Field(
+        default=False,
+        description="Run the source agents in the bot's background (`kb sync` runs them anyway).",
+    )
+
+    source_agents_config: Path = Field(
+        default=Path("agents/sources/config.yaml"), description="YAML file declaring the agents."
+    )
+
+    source_agents_s3_bucket: str | None = Field(
+        default=None, description="Bucket behind the Bedrock KB's data source."
+    )
+
+    source_agents_s3_region: str = Field(default="us-east-1", description="Region of that bucket.")
+
+    source_agents_s3_prefix: str = Field(
+        default="",
+        description="Key prefix of the agents' objects in that bucket, e.g. `agents/`"
+        " (match the data source's inclusion prefix).",
+    )
+
+    source_agents_data_source_id: str | None = Field(
+        default=None, description="Bedrock KB data source to start an ingestion job for."
+    )
+
+    source_agents_knowledge_base_id: str | None = Field(
+        default=None,
+        description="Knowledge base owning that data source (default: first KNOWLEDGE_BASE_ID).",
+    )
+
+    source_agents_ingestion_timeout_seconds: int = Field(
+        default=900, ge=10, description="Longest wait for an ingestion job to finish."
+    )
+
+    source_agents_ingestion_poll_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="Seconds between checks of a running ingestion job."
+    )
+
+    source_agents_local_index: bool = Field(
+        default=True, description="Also put the agents' documents in the local knowledge base."
+    )
+
+    source_agents_run_on_startup: bool = Field(
+        default=False, description="Sync when the bot starts."
+    )
+
+    source_agents_interval: int = Field(
+        default=3600, ge=60, description="Seconds between syncs of agents without a cron schedule."
+    )
+
+    @field_validator("source_agents_data_source_id", "source_agents_knowledge_base_id")
+    @classmethod
+    def _bedrock_ids(cls, value: str | None) -> str | None:
+        if value is not None and not BEDROCK_ID.fullmatch(value):
+            raise ValueError("must be 10 letters or digits, as the Bedrock console shows it")
+        return value
+
+
+class ObservabilitySettings(BaseModel):
+    """Observability: logs, metrics and LangSmith traces."""
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Log verbosity."
+    )
+
+    log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
+
+    log_file_max_bytes: int = Field(
+        default=10_000_000, ge=1024, description="Rotate LOG_FILE once it reaches this many bytes."
+    )
+
+    log_file_backups: int = Field(
+        default=5, ge=0, le=1000, description="Rotated copies of LOG_FILE to keep (LOG_FILE.1 …)."
+    )
+
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve Prometheus metrics at /metrics on this port (0: any free port).",
+    )
+
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics endpoint listens on; 0.0.0.0 for every interface.",
+    )
+
+    langsmith_tracing: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2"),
+        description="`true` sends a trace of every turn to LangSmith; off, nothing is sent.",
+    )
+
+    langsmith_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
+        description="LangSmith API key (secret).",
+    )
+
+    langsmith_endpoint: str = Field(
+        default=LANGSMITH_CLOUD,
+        validation_alias=AliasChoices("LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT"),
+        description="LangSmith API address (EU: https://eu.api.smith.langchain.com).",
+    )
+
+    langsmith_project: str = Field(
+        default="community-bot",
+        validation_alias=AliasChoices("LANGSMITH_PROJECT", "LANGCHAIN_PROJECT"),
+        description="LangSmith project the traces go to.",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _hosted_tracing_needs_a_key(self) -> Self:
+        hosted = self.langsmith_endpoint.rstrip("/").endswith(".smith.langchain.com")
+        if self.langsmith_tracing and hosted and self.langsmith_api_key is None:
+            raise ValueError("LANGSMITH_API_KEY is required when LANGSMITH_TRACING=true")
+        return self
+
+
+class RuntimeSettings(BaseModel):
+    """Runtime: how the commands run."""
+
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto",
+        description="Event loop of the commands: auto = uvloop where installed (not on Windows).",
+    )
+
+
+GROUPS: tuple[type[BaseModel], ...] = (
+    DiscordSettings,
+    ModelSettings,
+    KnowledgeSettings,
+    MemorySettings,
+    PromptSettings,
+    SourceAgentSettings,
+    ObservabilitySettings,
+    RuntimeSettings,
+)
+
+
+class Settings(
+    RuntimeSettings,
+    ObservabilitySettings,
+    SourceAgentSettings,
+    PromptSettings,
+    MemorySettings,
+    KnowledgeSettings,
+    ModelSettings,
+    DiscordSettings,
+    BaseSettings,
+):
+    """Every setting of community-bot, composed of the subsystems' groups; the environment
+    variable is the field name in capitals. A module takes the group it needs (`settings.discord`,
+    `settings.models`, …): a typed view of the same validated values."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    @field_validator(
+        "discord_channel_ids",
+        "discord_forum_channel_ids",
+        "discord_admin_role_ids",
+        "discord_shard_ids",
+        "knowledge_base_id",
+        "local_kb_paths",
+        mode="before",
+    )
+    @classmethod
+    def _csv(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @model_validator(mode="after")
+    def _ingestion_needs_a_knowledge_base(self) -> Self:
+        if self.source_agents_data_source_id and not self.ingestion_knowledge_base_id:
+            raise ValueError(
+                "SOURCE_AGENTS_DATA_SOURCE_ID needs SOURCE_AGENTS_KNOWLEDGE_BASE_ID"
+                " or KNOWLEDGE_BASE_ID"
+            )
+        return self
+
     @property
     def ingestion_knowledge_base_id(self) -> str | None:
         """The knowledge base whose data source the source agents ingest into."""
@@ -490,8 +615,40 @@ class Settings(BaseSettings):
         return self.knowledge_base_id[0].rsplit("/", 1)[-1] if self.knowledge_base_id else None
 
     @property
-    def checkpoint_path(self) -> Path:
-        return Path(self.checkpoint_url) if self.checkpoint_url else self.data_dir / "memory.sqlite"
+    def discord(self) -> DiscordSettings:
+        return self._group(DiscordSettings)
+
+    @property
+    def models(self) -> ModelSettings:
+        return self._group(ModelSettings)
+
+    @property
+    def knowledge(self) -> KnowledgeSettings:
+        return self._group(KnowledgeSettings)
+
+    @property
+    def memory(self) -> MemorySettings:
+        return self._group(MemorySettings)
+
+    @property
+    def prompts(self) -> PromptSettings:
+        return self._group(PromptSettings)
+
+    @property
+    def source_agents(self) -> SourceAgentSettings:
+        return self._group(SourceAgentSettings)
+
+    @property
+    def observability(self) -> ObservabilitySettings:
+        return self._group(ObservabilitySettings)
+
+    @property
+    def runtime(self) -> RuntimeSettings:
+        return self._group(RuntimeSettings)
+
+    def _group(self, group: type[G]) -> G:
+        """The group's view of these validated values (built on each call: never stale)."""
+        return group.model_construct(**{name: getattr(self, name) for name in group.model_fields})
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -502,10 +659,16 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError.from_validation(exc) from None
 
 
+def setting_names() -> list[str]:
+    """Every field name, group by group in `GROUPS` order (the order `.env.example` lists them)."""
+    return [name for group in GROUPS for name in group.model_fields]
+
+
 def describe_settings() -> list[tuple[str, str, str]]:
     """(VARIABLE, default, description) for `--help` and `.env.example`."""
     rows = []
-    for name, field in Settings.model_fields.items():
+    for name in setting_names():
+        field = Settings.model_fields[name]
         default = field.get_default(call_default_factory=True)
         if isinstance(default, list | dict):
             default = ",".join(map(str, default)) if isinstance(default, list) else ""
@@ -533,7 +696,7 @@ def render_env_example() -> str:
         "# With nothing set, the bot answers from the bundled sample knowledge base.",
     ]
     rows = {name.upper(): (default, text) for name, default, text in describe_settings()}
-    for name in Settings.model_fields:
+    for name in setting_names():
         if name in SECTION_STARTS:
             lines += ["", f"# --- {SECTION_STARTS[name]} ---"]
         default, text = rows[name.upper()]

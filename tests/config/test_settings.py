@@ -127,3 +127,16 @@ def test_profile_reads_system_primer_and_extras(tmp_path: Path) -> None:
 def test_inline_system_prompt_overrides_the_profile() -> None:
     profile = load_profile(Path(__file__).parents[2] / "prompts", "default", "Only say hi.")
     assert profile.system_text().startswith("Only say hi.")
+
+
+def test_each_subsystem_group_is_a_typed_view_of_the_same_validated_values() -> None:
+    from community_bot.settings import GROUPS, DiscordSettings, MemorySettings
+
+    settings = load_settings(discord_channel_ids="1,2", data_dir="/tmp/somewhere")
+    assert isinstance(settings.discord, DiscordSettings)
+    assert settings.discord.answer_channel_ids == frozenset({1, 2})
+    assert isinstance(settings.memory, MemorySettings)
+    assert str(settings.memory.checkpoint_path) == "/tmp/somewhere/memory.sqlite"
+    grouped = [name for group in GROUPS for name in group.model_fields]
+    assert sorted(grouped) == sorted(type(settings).model_fields)  # every field in one group
+    assert len(grouped) == len(set(grouped))
