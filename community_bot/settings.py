@@ -25,6 +25,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from community_bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample_knowledge() -> Path:
+    """The bundled sample docs: `knowledge/` in a checkout; inside the package when installed
+    from a wheel (which has no checkout around it)."""
+    checkout = PROJECT_ROOT / "knowledge"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "sample_knowledge"
+
 DISCORD_MESSAGE_LIMIT = 2000
 LANGSMITH_CLOUD = "https://api.smith.langchain.com"
 
@@ -322,7 +330,7 @@ class KnowledgeSettings(BaseModel):
     local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
 
     local_kb_paths: CsvStrs = Field(
-        default_factory=lambda: [str(PROJECT_ROOT / "knowledge")],
+        default_factory=lambda: [str(sample_knowledge())],
         description="Comma-separated folders of Markdown/rst/text/HTML for the local index.",
     )
 
