@@ -69,7 +69,7 @@ class AgentRunner:
         """Sink only when SOURCE_AGENTS_LOCAL_INDEX; S3 and ingestion when configured."""
         return cls(
             sink if settings.source_agents_local_index else None,
-            S3Mirror.from_settings(settings),
+            S3Mirror.from_settings(settings.source_agents),
             Ingestion.from_settings(settings),
             on_ingested,
             settings.data_dir / INGESTION_DUE_MARKER,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from community_bot.kb.documents import Document
-from community_bot.settings import Settings
+from community_bot.settings import SourceAgentSettings
 
 SIDECAR_SUFFIX = ".metadata.json"
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -47,7 +47,7 @@ class S3Mirror:
         self.prefix = prefix
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> S3Mirror | None:
+    def from_settings(cls, settings: SourceAgentSettings) -> S3Mirror | None:
         """A mirror on SOURCE_AGENTS_S3_BUCKET, or None when no bucket is set."""
         if not settings.source_agents_s3_bucket:
             return None
