@@ -15,6 +15,7 @@ from langgraph.store.sqlite.aio import AsyncSqliteStore
 from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
+from community_bot.models.gateway import discard_tokens
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
@@ -83,7 +84,7 @@ class App:
 
         fallback = " ".join(question.split()[:TITLE_WORDS]) or "Question"
         prompt = [SystemMessage(content=instruction("title")), HumanMessage(content=question)]
-        result = await self.services.models.generate("small", prompt, lambda _t: None)
+        result = await self.services.models.generate("small", prompt, discard_tokens)
         title = result.text.strip().strip("\"'").splitlines()[0] if result.text.strip() else ""
         if result.model is None or result.cut or not title:
             return fallback[:100]
