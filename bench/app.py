@@ -1,4 +1,5 @@
-"""The real application (graph, SQLite checkpointer, ledger, router) around benchmark doubles."""
+"""The real application (graph, SQLite checkpointer, ledger, router, model gateway) around an
+instant chat model and a given knowledge base."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from community_bot.models.gateway import ModelGateway
+from bench.doubles import BenchGateway, InstantChatModel
 from community_bot.routing import decide
 from community_bot.settings import Settings
 from community_bot.turns import Author
@@ -24,9 +25,11 @@ def bench_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def bench_app(
-    data_dir: Path, models: ModelGateway, knowledge: KnowledgeSearch, **overrides: Any
+    data_dir: Path, model: InstantChatModel, knowledge: KnowledgeSearch, **overrides: Any
 ) -> AsyncIterator[App]:
-    """`open_app` exactly as the runtimes call it, with the model and knowledge base given."""
+    """`open_app` exactly as the runtimes call it, with the chat model (behind the product's own
+    gateway) and the knowledge base given."""
     settings = bench_settings(data_dir, **overrides)
-    async with open_app(settings, Services(settings, knowledge, models, decide)) as app:
+    gateway = BenchGateway(settings, model)
+    async with open_app(settings, Services(settings, knowledge, gateway, decide)) as app:
         yield app

@@ -22,7 +22,7 @@ from langchain_core.runnables import RunnableConfig
 
 from bench.app import MEMBER, bench_app
 from bench.bare_graph import bare_graph
-from bench.doubles import StreamingGateway
+from bench.doubles import InstantChatModel
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99
@@ -78,9 +78,9 @@ async def _measure(fan_outs: Sequence[int], turns: int, chunks: int) -> list[Row
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as tmp:
         root = Path(tmp)
         knowledge = await synthetic_knowledge(root / "kb", chunks)
-        gateway = StreamingGateway(first_token_s=MODEL_LATENCY_S)
+        model = InstantChatModel(first_token_s=MODEL_LATENCY_S)
         asks = questions((sum(fan_outs) + fan_outs[-1]) * turns + 1)
-        async with bench_app(root / "app", gateway, knowledge) as app:
+        async with bench_app(root / "app", model, knowledge) as app:
 
             async def product(channel: str, question: str) -> object:
                 return await app.conversation.ask(channel, question, MEMBER)

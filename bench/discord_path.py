@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from bench.app import bench_app
-from bench.doubles import ANSWER, StreamingGateway
+from bench.doubles import ANSWER, InstantChatModel
 from bench.rows import Row
 from bench.timing import p50_p99
 from community_bot import event_loop
@@ -58,13 +58,13 @@ async def _measure(
     emu = DiscordEmulator()
     channel_ids = [emu.add_text_channel(f"help-{n}") for n in range(channels)]
     member = emu.add_member("member")
-    gateway = StreamingGateway(answer=LONG_ANSWER, token_interval_s=1 / words_per_second)
+    model = InstantChatModel(answer=LONG_ANSWER, token_interval_s=1 / words_per_second)
     first_message_ms: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-discord-") as tmp:
         settings = _bot_settings(emu, Path(tmp), channel_ids, interval)
         async with (
             emu,
-            bench_app(Path(tmp), gateway, FixedKnowledge()) as app,
+            bench_app(Path(tmp), model, FixedKnowledge()) as app,
             running_bot(emu, settings, app),
         ):
             for number in range(rounds):
@@ -78,7 +78,7 @@ async def _measure(
                         within=60,
                         what=f"the answer in channel {channel}",
                     )
-                    first = _first_token_at(gateway, question)
+                    first = _first_token_at(model, question)
                     created = emu.requests_to("POST", rf"^/channels/{channel}/messages$")
                     first_message_ms.append((created[before[channel]].at - first) * 1000)
         rates, gaps = _edit_cadence(emu, channel_ids)
@@ -118,8 +118,8 @@ def _finished(emu: DiscordEmulator, channel: int, before: int) -> bool:
     return bool(texts) and texts[-1].rstrip().endswith(LONG_ANSWER[-20:])
 
 
-def _first_token_at(gateway: StreamingGateway, question: str) -> float:
-    return next(at for prompt, at in gateway.first_token_at.items() if question in prompt)
+def _first_token_at(model: InstantChatModel, question: str) -> float:
+    return next(at for prompt, at in model.first_token_at.items() if question in prompt)
 
 
 def _edit_cadence(emu: DiscordEmulator, channels: list[int]) -> tuple[list[float], list[float]]:

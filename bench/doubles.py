@@ -1,71 +1,42 @@
-"""A model for benchmarks: streams a fixed answer with a chosen latency, and notes when.
+"""The model layer for benchmarks: the product's own gateway around an instant chat model.
 
-It stands in for the whole `ModelGateway` so a benchmark measures everything except the model:
-with no delay it answers "instantly" (graph overhead), with `first_token_s` it behaves like a
-model that thinks for that long (concurrency), with `token_interval_s` like one that streams at a
-realistic rate (the Discord path).
+`BenchGateway` is the real `RoutedGateway` (fallback chain, retries, accounting, spend meter)
+whose every model is one `InstantChatModel` (`bench.chat_model`), a real LangChain
+`BaseChatModel`: a benchmark measures everything except the model, streaming included. With no
+delay the model answers "instantly" (graph overhead); with `first_token_s` it thinks for that long
+(concurrency); with `token_interval_s` it streams at a realistic rate (the Discord path).
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from langchain_core.language_models import BaseChatModel
 
-from langchain_core.messages import BaseMessage
-from langchain_core.messages.utils import count_tokens_approximately
+from bench.chat_model import ANSWER, InstantChatModel
+from community_bot.models.probe import ProviderStatus
+from community_bot.models.providers import ChatModels, ModelSpec, Provider
+from community_bot.models.routed import RoutedGateway
+from community_bot.settings import Settings
 
-from community_bot.models.gateway import GenerationResult, TokenSink
-from community_bot.types import Tier
-
-ANSWER = (
-    "Install it with `pip install community-bot`, then run `community-bot chat` to try it in the "
-    "terminal. On macOS, Homebrew's Python works too; on Windows use the py launcher. The docs "
-    "have a section on each platform [1], and the FAQ explains how to point it at your own "
-    "knowledge base [2]."
-)
+__all__ = ["ANSWER", "BenchGateway", "InstantChatModel"]
 
 
-@dataclass
-class StreamingGateway:
-    """A `ModelGateway` whose every tier streams `answer` word by word.
+class InstantChatModels(ChatModels):
+    """`ChatModels` whose every model is the one given chat model."""
 
-    `first_token_s` is awaited before the first word and `token_interval_s` between words
-    (asyncio sleeps: simulated model time that leaves the event loop free, as a real network
-    call does). `first_token_at` maps each prompt's last message to the `time.monotonic()` of its
-    first word, so a benchmark can match an answer to the question it answers.
-    """
+    def __init__(self, settings: Settings, model: BaseChatModel) -> None:
+        super().__init__(settings)
+        self._model = model
 
-    answer: str = ANSWER
-    first_token_s: float = 0.0
-    token_interval_s: float = 0.0
-    first_token_at: dict[str, float] = field(default_factory=dict)
+    def get(self, spec: ModelSpec) -> BaseChatModel:
+        return self._model
 
-    def model_for(self, tier: Tier) -> str:
-        return f"bench-{tier}"
 
-    def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
-        return tier, None
+class BenchGateway(RoutedGateway):
+    """The product's `RoutedGateway` around one instant chat model; no provider is probed."""
 
-    async def generate(
-        self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
-    ) -> GenerationResult:
-        started = time.perf_counter()
-        if self.first_token_s:
-            await asyncio.sleep(self.first_token_s)
-        words = self.answer.split(" ")
-        for index, word in enumerate(words):
-            if index == 0:
-                self.first_token_at[str(messages[-1].content)] = time.monotonic()
-            elif self.token_interval_s:
-                await asyncio.sleep(self.token_interval_s)
-            on_token(word if index == 0 else f" {word}")
-        return GenerationResult(
-            text=self.answer,
-            model=f"bench-{tier}",
-            tier=tier,
-            input_tokens=count_tokens_approximately(messages),
-            output_tokens=len(words),
-            latency_ms=(time.perf_counter() - started) * 1000,
-        )
+    def __init__(self, settings: Settings, model: InstantChatModel) -> None:
+        super().__init__(settings, chat_models=InstantChatModels(settings, model))
+        self.model = model
+
+    async def probe(self) -> dict[Provider, ProviderStatus]:
+        return {}

@@ -27,7 +27,7 @@ from langchain_core.runnables import RunnableConfig
 
 from bench.app import MEMBER, bench_app
 from bench.bare_graph import bare_graph
-from bench.doubles import StreamingGateway
+from bench.doubles import InstantChatModel
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99, percentile
@@ -48,7 +48,7 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-graph-") as tmp:
         root = Path(tmp)
         knowledge = await synthetic_knowledge(root / "kb", chunks)
-        gateway = StreamingGateway()
+        model = InstantChatModel()
         asks = questions(2 * (warmup + turns))
         to_first_token: list[float] = []
         product: list[float] = []
@@ -56,7 +56,7 @@ async def _measure(turns: int, warmup: int, chunks: int) -> list[Row]:
         product_cpu: list[float] = []
         yardstick_cpu: list[float] = []
         async with (
-            bench_app(root / "app", gateway, knowledge) as app,
+            bench_app(root / "app", model, knowledge) as app,
             bare_graph(root / "bare.sqlite") as bare,
         ):
             for number in range(warmup + turns):

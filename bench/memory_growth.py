@@ -20,7 +20,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bench.app import MEMBER, bench_app
-from bench.doubles import StreamingGateway
+from bench.doubles import InstantChatModel
 from bench.knowledge import questions
 from bench.retrieval import SEED, synthetic_documents
 from bench.rows import Row
@@ -72,7 +72,7 @@ async def _measure(turns: int, marks: Sequence[int]) -> list[Row]:
         prompts: dict[int, int] = {}
         checkpoint_bytes: dict[int, int] = {}
         times: list[float] = []
-        async with bench_app(root / "app", StreamingGateway(), knowledge) as app:
+        async with bench_app(root / "app", InstantChatModel(), knowledge) as app:
             for number in range(1, turns + 1):
                 started = time.perf_counter()
                 reply = await app.conversation.ask(THREAD, next(asks), MEMBER)

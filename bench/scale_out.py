@@ -30,7 +30,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from bench.app import MEMBER, bench_app, bench_settings
-from bench.doubles import StreamingGateway
+from bench.doubles import InstantChatModel
 from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from community_bot import event_loop
@@ -62,8 +62,8 @@ async def _serve(
     knowledge = Knowledge(
         [LocalIndex(kb_dir / INDEX_FILE)], bench_settings(kb_dir, local_kb_paths=[])
     )
-    gateway = StreamingGateway(first_token_s=MODEL_LATENCY_S)
-    async with bench_app(data_dir, gateway, knowledge) as app:
+    model = InstantChatModel(first_token_s=MODEL_LATENCY_S)
+    async with bench_app(data_dir, model, knowledge) as app:
         await app.conversation.ask(f"warm-up:{os.getpid()}", "warm up", MEMBER)
 
         async def channel(name: str, asks: list[str]) -> None:

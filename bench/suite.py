@@ -30,6 +30,7 @@ class Benchmark:
 
 BENCHMARKS = (
     Benchmark("graph", "bench.graph_overhead", "graph overhead"),
+    Benchmark("yardstick", "bench.yardstick", "yardstick"),
     Benchmark("concurrency", "bench.concurrency", "concurrency"),
     Benchmark("scale-out", "bench.scale_out", "scale-out"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),

@@ -48,7 +48,7 @@ def add_command(
     """A subcommand whose help shows its environment variables; used by every feature."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
-        help=summary,
+        help=summary.replace("%", "%%"),  # argparse %-formats help: "error rate < 1%" crashed
         description=summary,
         epilog=env_help(env_prefixes),
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -17,6 +17,7 @@ from community_bot.models.gateway import GenerationResult
 from community_bot.types import TurnRecord
 from nodes.context import Context, services_of
 from nodes.state import State
+from nodes.token_batch import TokenBatcher
 from prompts.references import format_references
 
 CUT_NOTE = (
@@ -29,9 +30,13 @@ async def generate(
 ) -> Command[Literal["split_reply", "answer_from_docs"]]:
     services = services_of(runtime)
     write = runtime.stream_writer
-    result = await services.models.generate(
-        state["route"]["tier"], model_messages(state), lambda token: write({"token": token})
-    )
+    batch = TokenBatcher(lambda text: write({"token": text}))  # see token_batch: CPU per token
+    try:
+        result = await services.models.generate(
+            state["route"]["tier"], model_messages(state), batch
+        )
+    finally:
+        batch.close()
     if result.model is None:
         return Command(
             update={"turn": turn_record(result, "retrieval_only")}, goto="answer_from_docs"

@@ -19,6 +19,7 @@ from langchain_core.messages import AnyMessage, HumanMessage, RemoveMessage, Sys
 from langgraph.runtime import Runtime
 
 from community_bot import transcripts
+from community_bot.models.gateway import discard_tokens
 from nodes.context import Context, services_of
 from nodes.history import speaker_of, text_of
 from nodes.state import State
@@ -64,7 +65,7 @@ async def _fold(previous: str, older: list[AnyMessage], runtime: Runtime[Context
         SystemMessage(content=instruction("summary")),
         HumanMessage(content=f"Previous summary:\n{previous or '(none)'}\n\n{transcript}"),
     ]
-    result = await services.models.generate("small", prompt, lambda _token: None)
+    result = await services.models.generate("small", prompt, discard_tokens)
     if result.model is not None and result.text.strip() and not result.cut:
         return result.text.strip()
     return digest(previous, older)

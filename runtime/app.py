@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
-
-from langgraph.store.sqlite.aio import AsyncSqliteStore
+from typing import TYPE_CHECKING
 
 from community_bot.checkpoints import ThreadMemorySaver
-from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
+from community_bot.models.gateway import discard_tokens
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
+from community_bot.sqlite_store import sqlite_store_class
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, StatusReport
 from community_bot.types import TIERS
@@ -24,6 +24,9 @@ from graph.builder import build_graph
 from nodes.services import Services, build_services
 from prompts.loader import instruction
 from runtime.conversation import Conversation
+
+if TYPE_CHECKING:  # the source agents (croniter, YAML) load only for a long-running bot
+    from community_bot.kb.agents import AgentScheduler
 
 TITLE_WORDS = 6
 
@@ -83,7 +86,7 @@ class App:
 
         fallback = " ".join(question.split()[:TITLE_WORDS]) or "Question"
         prompt = [SystemMessage(content=instruction("title")), HumanMessage(content=question)]
-        result = await self.services.models.generate("small", prompt, lambda _t: None)
+        result = await self.services.models.generate("small", prompt, discard_tokens)
         title = result.text.strip().strip("\"'").splitlines()[0] if result.text.strip() else ""
         if result.model is None or result.cut or not title:
             return fallback[:100]
@@ -115,7 +118,7 @@ async def open_app(
             )
             # Transcripts share the checkpoint file: one file holds a channel's whole memory.
             store = await stack.enter_async_context(
-                AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
+                sqlite_store_class().from_conn_string(str(settings.checkpoint_path))
             )
             await store.setup()
         telemetry = await stack.enter_async_context(
@@ -138,6 +141,7 @@ async def open_app(
 async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:
     """The source agents in the background (SOURCE_AGENTS_ENABLED), writing into the local index;
     a completed ingestion job refreshes the cached answers of that Bedrock knowledge base."""
+    from community_bot.kb.agents import AgentScheduler
     from community_bot.kb.bedrock import mark_ingested
 
     sources = list(getattr(services.knowledge, "sources", []))

@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from tqdm import tqdm
 
 from community_bot.errors import KnowledgeBaseError
 from community_bot.kb.documents import Document
@@ -81,10 +79,12 @@ def sync_folder(index: LocalIndex, folder: Path, *, progress: bool = False) -> F
     keep: list[str] = []  # filled while the index consumes the documents; read after that
 
     def documents() -> Iterator[Document]:
-        shown = progress or len(files) >= PROGRESS_MIN_FILES
-        bar = tqdm(
-            files, desc=f"indexing {folder.name}", unit="file", disable=not _tty() or not shown
-        )
+        shown = (progress or len(files) >= PROGRESS_MIN_FILES) and _tty()
+        bar: Iterable[Path] = files
+        if shown:  # imported only to be shown: a one-shot command's start-up skips it
+            from tqdm import tqdm
+
+            bar = tqdm(files, desc=f"indexing {folder.name}", unit="file")
         for path in bar:
             try:
                 yield load_file(path, folder)

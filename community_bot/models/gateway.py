@@ -19,6 +19,14 @@ from community_bot.types import Tier
 TokenSink = Callable[[str], None]
 
 
+def discard_tokens(_token: str) -> None:
+    """The token sink of a caller that reads only the finished text (summary, thread title).
+
+    A gateway may recognise it and ask for the whole answer at once: streaming costs CPU per
+    token (and, for a provider without native async streaming, a thread hop per token).
+    """
+
+
 @dataclass
 class GenerationResult:
     """What one generation produced and cost."""

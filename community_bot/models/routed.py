@@ -22,15 +22,15 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, BaseMessageChunk
 
 from community_bot.models.budget import SpendMeter, utc_today
-from community_bot.models.gateway import GenerationResult, TokenSink
+from community_bot.models.gateway import GenerationResult, TokenSink, discard_tokens
 from community_bot.models.prices import PriceTable
 from community_bot.models.probe import ProviderStatus, probe_bedrock, probe_ollama
 from community_bot.models.providers import (
@@ -277,8 +277,12 @@ class RoutedGateway:
         attempt = _Attempt()
         parts: list[str] = []
         done = False
+        if on_token is discard_tokens:  # nobody reads the tokens: one piece, no streaming
+            stream: AsyncIterator[BaseMessage | BaseMessageChunk] = _whole(chat, messages)
+        else:
+            stream = chat.astream(list(messages))
         try:
-            async for chunk in chat.astream(list(messages)):
+            async for chunk in stream:
                 token = chunk.text
                 if token:
                     if attempt.ttft_ms is None:
@@ -352,3 +356,10 @@ class RoutedGateway:
 
     def close(self) -> None:
         self._spend.close()
+
+
+async def _whole(
+    chat: BaseChatModel, messages: Sequence[BaseMessage]
+) -> AsyncIterator[BaseMessage]:
+    """The model's whole answer as a stream of one message (usage and stop reason included)."""
+    yield await chat.ainvoke(list(messages))

@@ -4,8 +4,6 @@ The offline benchmarks (`python -m bench`) measure everything but the model; thi
 member waits for with the models you configured (Bedrock, Ollama or both), and checks the
 result against the project's quality gates: response time under 5 s on average, error rate under
 1%, and model spend under $2 a day.
+
+Nothing is imported here: `community-bot` lists this command without loading the app.
 """
-
-from runtime.benchmark.live import LiveRun, NoModelToBenchmark, run_questions
-
-__all__ = ["LiveRun", "NoModelToBenchmark", "run_questions"]

@@ -11,13 +11,15 @@ import argparse
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from community_bot import event_loop
 from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings, load_settings
 from community_bot.types import TIERS
-from runtime.benchmark.live import LiveRun, run_questions
+
+if TYPE_CHECKING:  # the app loads when the command runs, not when `community-bot` lists it
+    from runtime.benchmark.live import LiveRun
 
 DEFAULT_QUESTIONS = Path(__file__).with_name("questions.txt")
 GATE_FAILED = 1
@@ -74,6 +76,8 @@ def read_questions(path: Path) -> list[str]:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from runtime.benchmark.live import run_questions
+
     if args.mode:
         settings = load_settings(backend_mode=args.mode)
     questions = read_questions(args.questions) * max(1, args.repeat)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from community_bot.models.gateway import discard_tokens
 from community_bot.types import Tier
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer
 from tests.emulators.ollama import OllamaEmulator
@@ -121,3 +122,30 @@ async def test_a_failing_token_sink_is_a_caller_bug_not_a_provider_failure(
     with pytest.raises(RuntimeError, match="sink broke"):
         await make_gateway().generate("large", QUESTION, broken_sink)
     assert bedrock.model_ids() == ["amazon.nova-pro-v1:0"]
+
+
+async def test_a_caller_that_reads_no_tokens_gets_the_answer_in_one_request_without_streaming(
+    make_gateway: MakeGateway, bedrock: BedrockEmulator
+) -> None:
+    bedrock.script(
+        "amazon.nova-pro-v1:0",
+        answer("A running summary.", input_tokens=120, output_tokens=4),
+    )
+
+    result = await make_gateway().generate("large", QUESTION, discard_tokens)
+
+    assert [r.operation for r in bedrock.requests] == ["converse"]
+    assert result.text == "A running summary."
+    assert result.stop_reason == "end_turn"
+    assert (result.input_tokens, result.output_tokens) == (120, 4)
+    assert result.attempts == [] and not result.cut
+
+
+async def test_ollama_answers_a_caller_that_reads_no_tokens(
+    make_gateway: MakeGateway, ollama: OllamaEmulator
+) -> None:
+    result = await make_gateway().generate("small", QUESTION, discard_tokens)
+
+    assert result.text == f"Answer from {OLLAMA_MODEL}."
+    assert result.stop_reason == "stop"
+    assert result.attempts == [] and not result.cut

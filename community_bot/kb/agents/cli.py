@@ -12,15 +12,15 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager, closing, nullcontext
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from community_bot import event_loop
 from community_bot.cli_support import add_command
-from community_bot.kb.agents.reports import SyncReport
-from community_bot.kb.agents.runner import sync_once
-from community_bot.kb.agents.scheduler import AgentScheduler
 from community_bot.kb.sources import DocumentSink
 from community_bot.settings import Settings
+
+if TYPE_CHECKING:  # the agents (YAML, croniter) load when the command runs, not to list it
+    from community_bot.kb.agents.reports import SyncReport
 
 OpenSink = Callable[[Settings], AbstractContextManager[DocumentSink]]
 SYNC_VARIABLES = ("SOURCE_AGENTS_", "KNOWLEDGE_BASE_ID", "AWS_REGION", "DATA_DIR")
@@ -69,6 +69,8 @@ def add_sync_command(kb_subparsers: Any, open_sink: OpenSink) -> argparse.Argume
 
 
 def sync_command(args: argparse.Namespace, settings: Settings, *, open_sink: OpenSink) -> int:
+    from community_bot.kb.agents.runner import sync_once
+
     sink_context: AbstractContextManager[DocumentSink | None] = (
         open_sink(settings) if settings.source_agents_local_index else nullcontext()
     )
@@ -87,6 +89,8 @@ def sync_command(args: argparse.Namespace, settings: Settings, *, open_sink: Ope
 async def _run_until_interrupted(
     settings: Settings, sink: DocumentSink | None, agent_id: str | None
 ) -> None:
+    from community_bot.kb.agents.scheduler import AgentScheduler
+
     scheduler = AgentScheduler.from_settings(
         settings, sink, agent_id=agent_id, run_on_start=True, on_report=_print
     )

@@ -1,0 +1,178 @@
+"""Benchmark: the product's turn against the LangGraph documentation's "chatbot with memory".
+
+Both answer with the same instant `InstantChatModel` (a real `BaseChatModel` streaming ~55
+chunks): the product through its whole turn (`Conversation.stream_turn`: prompt, retrieval over a
+synthetic index, routing, the gateway, splitting, memory upkeep, SQLite checkpoint, turn ledger,
+metrics and log line), the yardstick (`bench.doc_chatbot`) through its one node. Product and
+yardstick turns alternate in one loop, so the shared machine's noise hits both alike; the ratio of
+their CPU per turn is the number to compare between runs.
+
+Measured at turn 1 (fresh threads) and along one thread of 500 turns: the yardstick keeps every
+message and every checkpoint, so its turns grow with the thread; the product keeps a bounded
+window and one checkpoint, so its turns must stay flat. Start-up compares `community-bot ask`
+(one question, no model configured) with the yardstick run once as a script.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.app import MEMBER, bench_app
+from bench.chat_model import InstantChatModel
+from bench.doc_chatbot import chat_turn, doc_chatbot
+from bench.knowledge import questions, synthetic_knowledge
+from bench.rows import Row
+from bench.timing import p50_p99, percentile
+from community_bot import event_loop
+
+TURN_1_TARGET = 1.3  # product CPU ÷ yardstick CPU at a thread's first turn
+FLAT_TARGET = 1.2  # product CPU at the thread's last 50 turns ÷ at turns 51–100
+ROOT = Path(__file__).resolve().parents[1]
+NOTE = (
+    "Yardstick: LangGraph's documented chatbot with memory (StateGraph(MessagesState), one async "
+    "node, AsyncSqliteSaver on a file, default durability), same instant BaseChatModel; CPU time "
+    "of the whole process per turn, product and yardstick turns alternating."
+)
+
+
+async def _turns(fresh: int, long: int, chunks: int) -> tuple[dict[str, list[float]], ...]:
+    """CPU ms per turn: (turn 1 of `fresh` threads, each turn of one `long` thread) × both."""
+    first: dict[str, list[float]] = {"product": [], "yardstick": []}
+    along: dict[str, list[float]] = {"product": [], "yardstick": []}
+    with tempfile.TemporaryDirectory(prefix="bench-yardstick-") as tmp:
+        root = Path(tmp)
+        knowledge = await synthetic_knowledge(root / "kb", chunks)
+        asks = questions(2 * (fresh + long + 5))
+        async with (
+            bench_app(root / "app", InstantChatModel(), knowledge) as app,
+            doc_chatbot(root / "doc.sqlite", InstantChatModel()) as chatbot,
+        ):
+
+            async def product(thread: str) -> float:
+                started = time.process_time()
+                async for _event in app.conversation.stream_turn(thread, next(asks), MEMBER):
+                    pass
+                return (time.process_time() - started) * 1000
+
+            async def yardstick(thread: str) -> float:
+                started = time.process_time()
+                await chat_turn(chatbot, thread, next(asks))
+                return (time.process_time() - started) * 1000
+
+            for number in range(5):  # warm-up: caches, first-use imports, SQLite pages
+                await product(f"warm:{number}")
+                await yardstick(f"warm:{number}")
+            for number in range(fresh):
+                first["product"].append(await product(f"fresh:{number}"))
+                first["yardstick"].append(await yardstick(f"fresh:{number}"))
+            for _ in range(long):
+                along["product"].append(await product("long"))
+                along["yardstick"].append(await yardstick("long"))
+    return first, along
+
+
+def _startup_cpu_s(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+    """CPU seconds (user + system) one run of `command` took, children included."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _startups(runs: int) -> tuple[list[float], list[float]]:
+    """Start-up CPU of `community-bot ask` and of the yardstick script, alternating."""
+    product: list[float] = []
+    yardstick: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        root = Path(tmp)
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("LANGSMITH", "LANGCHAIN", "AWS", "OLLAMA", "DISCORD"))
+        }
+        env |= {"DATA_DIR": str(root / "data"), "BACKEND_MODE": "retrieval"}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        ask = [sys.executable, "-m", "runtime.cli", "ask", "How do I install it?"]
+        doc = [sys.executable, "-m", "bench.doc_chatbot", str(root / "doc.sqlite"), "hi"]
+        for number in range(runs + 1):  # the first run of each indexes / creates its files
+            product_s = _startup_cpu_s(ask, root, env)
+            yardstick_s = _startup_cpu_s(doc, root, env)
+            if number:
+                product.append(product_s * 1000)
+                yardstick.append(yardstick_s * 1000)
+    return product, yardstick
+
+
+def _mean(samples: Sequence[float]) -> float:
+    return statistics.fmean(samples)
+
+
+def _rows(
+    first: dict[str, list[float]],
+    along: dict[str, list[float]],
+    startup: tuple[list[float], list[float]],
+) -> list[Row]:
+    turns = len(along["product"])
+    product_1 = percentile(first["product"], 50)
+    yardstick_1 = percentile(first["yardstick"], 50)
+    tail = slice(max(0, turns - 50), turns)
+    early = slice(50, 100) if turns >= 150 else slice(0, turns // 3)
+    product_end = _mean(along["product"][tail])
+    yardstick_end = _mean(along["yardstick"][tail])
+    product_early = _mean(along["product"][early])
+    flat = product_end / product_early
+    ask_p50, ask_p99 = p50_p99(startup[0])
+    doc_p50, doc_p99 = p50_p99(startup[1])
+    p1, p1_99 = p50_p99(first["product"])
+    y1, y1_99 = p50_p99(first["yardstick"])
+    return [
+        Row("yardstick (LangGraph docs' chatbot) CPU per turn, turn 1", "ms", p50=y1, p99=y1_99),
+        Row("product CPU per turn, turn 1", "ms", p50=p1, p99=p1_99),
+        Row(
+            "product ÷ yardstick CPU per turn, turn 1 (p50)",
+            "×",
+            value=product_1 / yardstick_1,
+            target=f"≤ {TURN_1_TARGET:g}×",
+            passed=product_1 / yardstick_1 <= TURN_1_TARGET,
+        ),
+        Row(
+            f"yardstick CPU per turn, turns {tail.start + 1}–{turns} (mean)",
+            "ms",
+            value=yardstick_end,
+        ),
+        Row(
+            f"product CPU per turn, turns {tail.start + 1}–{turns} (mean)", "ms", value=product_end
+        ),
+        Row(
+            f"product ÷ yardstick CPU per turn, turn {turns}",
+            "×",
+            value=product_end / yardstick_end,
+        ),
+        Row(
+            f"product CPU per turn, turns {tail.start + 1}–{turns} ÷ turns "
+            f"{early.start + 1}–{early.stop}",
+            "×",
+            value=flat,
+            target=f"≤ {FLAT_TARGET:g}× (flat)",
+            passed=flat <= FLAT_TARGET,
+        ),
+        Row("yardstick start-up CPU (one turn as a script)", "ms", p50=doc_p50, p99=doc_p99),
+        Row("`community-bot ask` start-up CPU (one question)", "ms", p50=ask_p50, p99=ask_p99),
+        Row("`ask` start-up ÷ yardstick start-up (p50)", "×", value=ask_p50 / doc_p50),
+    ]
+
+
+def measure(quick: bool = False) -> list[Row]:
+    if quick:
+        first, along = event_loop.run(_turns(fresh=10, long=60, chunks=1000))
+        return _rows(first, along, _startups(runs=1))
+    first, along = event_loop.run(_turns(fresh=60, long=500, chunks=10_000))
+    return _rows(first, along, _startups(runs=5))
