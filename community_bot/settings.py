@@ -33,6 +33,7 @@ def sample_knowledge() -> Path:
     checkout = PROJECT_ROOT / "knowledge"
     return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "sample_knowledge"
 
+
 DISCORD_MESSAGE_LIMIT = 2000
 LANGSMITH_CLOUD = "https://api.smith.langchain.com"
 
