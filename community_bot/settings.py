@@ -14,14 +14,22 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AliasChoices,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from community_bot.errors import ConfigError
+from community_bot.legacy_env import SOURCE_KEY, LegacyEnvSource, Translation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DISCORD_MESSAGE_LIMIT = 2000
@@ -181,6 +189,9 @@ class Settings(BaseSettings):
     model_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Read timeout of one model call."
     )
+    model_connect_timeout_seconds: float = Field(
+        default=3.0, gt=0, description="Connect timeout of one model call (Bedrock and Ollama)."
+    )
     model_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
     )
@@ -216,6 +227,19 @@ class Settings(BaseSettings):
     )
     kb_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a throttled or 5xx Bedrock KB Retrieve."
+    )
+    kb_http_endpoint: str | None = Field(
+        default=None,
+        description="A knowledge service searched over HTTP beside the other sources: POST"
+        ' `{"query", "top_k"}`, answer `{"results": [{"text", "title", "source", "score"}]}`.',
+    )
+    kb_http_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KB_HTTP_API_KEY", "KB_API_KEY"),
+        description="API key sent to KB_HTTP_ENDPOINT (secret).",
+    )
+    kb_http_api_key_header: str = Field(
+        default="x-api-key", description="Header KB_HTTP_API_KEY is sent in."
     )
     local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
     local_kb_paths: CsvStrs = Field(
@@ -348,6 +372,39 @@ class Settings(BaseSettings):
         default="auto",
         description="Event loop of the commands: auto = uvloop where installed (not on Windows).",
     )
+
+    _legacy: Translation = PrivateAttr(default_factory=Translation)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, then the old bot's variables translated (see `legacy_env`)."""
+        legacy = LegacyEnvSource(settings_cls, dotenv_settings)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings, legacy
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_legacy_notes(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Settings]
+    ) -> Settings:
+        translation = data.pop(SOURCE_KEY, None) if isinstance(data, dict) else None
+        if isinstance(translation, Translation) and isinstance(data, dict):
+            data |= {name.lower(): value for name, value in translation.overrides.items()}
+        settings = handler(data)
+        if isinstance(translation, Translation):
+            settings._legacy = translation
+        return settings
+
+    @property
+    def legacy(self) -> Translation:
+        """What became of the old bot's variables: for the start-up report and `config show`."""
+        return self._legacy
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ nothing), syncs the local knowledge base, probes the model providers and wires t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from langgraph.store.sqlite.aio import AsyncSqliteStore
 from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
+from community_bot.legacy_env import log_report
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
@@ -26,6 +28,7 @@ from prompts.loader import instruction
 from runtime.conversation import Conversation
 
 TITLE_WORDS = 6
+log = logging.getLogger(__name__)
 
 
 class App:
@@ -121,6 +124,7 @@ async def open_app(
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
+        log_report(settings.legacy, log)  # what became of the original bot's variables
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
