@@ -470,6 +470,15 @@ class Settings(BaseSettings):
             raise ValueError("must be 10 letters or digits, as the Bedrock console shows it")
         return value
 
+    @field_validator("kb_http_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
     @field_validator("kb_metadata_filter")
     @classmethod
     def _retrieval_filter(cls, value: str | None) -> str | None:
