@@ -6,6 +6,7 @@ nothing), syncs the local knowledge base, probes the model providers and wires t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -17,6 +18,11 @@ from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
 from community_bot.legacy_env import log_report
+from community_bot.models.lifecycle import (
+    LifecycleWarning,
+    start_lifecycle_check,
+    stop_lifecycle_check,
+)
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
@@ -50,6 +56,8 @@ class App:
         self.telemetry = telemetry
         self.scheduler = scheduler
         self.started_at = datetime.now(UTC)
+        # The background look-up of retiring models (models.lifecycle); None when not started.
+        self.lifecycle_check: asyncio.Task[list[LifecycleWarning]] | None = None
 
     async def status(self) -> StatusReport:
         """Models per tier with availability, knowledge sources, uptime and today's spend."""
@@ -128,6 +136,9 @@ async def open_app(
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
+        availability = getattr(services.models, "availability", None) or {}
+        if (lifecycle := start_lifecycle_check(settings, availability)) is not None:
+            stack.push_async_callback(stop_lifecycle_check, lifecycle)
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
@@ -136,7 +147,9 @@ async def open_app(
             stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer, store)
         conversation = Conversation(graph, services, checkpointer, telemetry)
-        yield App(settings, services, conversation, ledger, telemetry, scheduler)
+        app = App(settings, services, conversation, ledger, telemetry, scheduler)
+        app.lifecycle_check = lifecycle
+        yield app
 
 
 async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:
