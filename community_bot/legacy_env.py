@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
@@ -80,6 +81,10 @@ NEW_VARIABLES = (
     "DISCORD_THREAD_MODE",
     "AGENTCORE_RUNTIME_ARN",
     "OLLAMA_MODEL",
+    "DISCORD_CHANNEL_ID",
+    "DISCORD_CHANNEL_IDS",
+    "PROMPT_ROOT",
+    "PROMPT_PROFILE",
 )
 SOURCE_KEY = "__legacy_env__"  # how the settings source hands the translation to Settings
 
@@ -112,10 +117,15 @@ class Translation:
         self.notes.append(Note(variable, kind, text))
 
 
-def translate(raw: Mapping[str, str]) -> Translation:
-    """Translate the raw variables (names in any case) of an environment or `.env` file."""
+def translate(raw: Mapping[str, str], workdir: Path | None = None) -> Translation:
+    """Translate the raw variables (names in any case) of an environment or `.env` file.
+
+    `workdir` is where the old bot ran (the current directory at start-up, the old `.env`'s
+    folder for `config migrate`): its `agents/` folder was the old default PROMPT_ROOT."""
     env = {name.upper(): value.strip() for name, value in raw.items() if value and value.strip()}
     result = Translation(old_env=_is_old_env(env))
+    if workdir is not None:
+        _prompt_root(env, result, workdir)
     _backend(env, result)
     _models(env, result)
     _renamed(env, result)
@@ -127,9 +137,13 @@ def translate(raw: Mapping[str, str]) -> Translation:
 
 
 def _is_old_env(env: Mapping[str, str]) -> bool:
-    return any(name in env for name in OLD_ONLY) or env.get("BACKEND_MODE", "").lower() in {
-        "agentcore"
-    }
+    """The old bot's `.env`: one of its own variables, its `agentcore` mode, or its single
+    DISCORD_CHANNEL_ID (which it required) without the new DISCORD_CHANNEL_IDS."""
+    if any(name in env for name in OLD_ONLY):
+        return True
+    if env.get("BACKEND_MODE", "").lower() == "agentcore":
+        return True
+    return "DISCORD_CHANNEL_ID" in env and "DISCORD_CHANNEL_IDS" not in env
 
 
 def _backend(env: Mapping[str, str], result: Translation) -> None:
@@ -365,6 +379,23 @@ def _bedrock_agent(env: Mapping[str, str], result: Translation) -> None:
         )
 
 
+def _prompt_root(env: Mapping[str, str], result: Translation, workdir: Path) -> None:
+    """Without PROMPT_ROOT the old bot read `./agents`; the new default is the bundled prompts.
+    Where the old folder holds the configured profile, keep reading it rather than silently
+    answering with another voice."""
+    if not result.old_env or "PROMPT_ROOT" in env:
+        return
+    profile = env.get("PROMPT_PROFILE", "default")
+    folder = workdir / "agents" / profile
+    if (folder / "system.md").is_file() or (folder / f"{profile}.system.md").is_file():
+        result.values["PROMPT_ROOT"] = str(workdir / "agents")
+        result.note(
+            "PROMPT_ROOT",
+            "honoured",
+            f"unset, so the old default {workdir / 'agents'} (it holds profile {profile!r})",
+        )
+
+
 def _threads(env: Mapping[str, str], result: Translation) -> None:
     if result.old_env and "DISCORD_THREAD_MODE" not in env:
         result.values["DISCORD_THREAD_MODE"] = "true"
@@ -405,7 +436,7 @@ class LegacyEnvSource(PydanticBaseSettingsSource):
         for name in ("AWS_REGION",):
             if name in raw:
                 relevant[name] = raw[name]
-        translation = translate(relevant)
+        translation = translate(relevant, Path.cwd())
         data: dict[str, Any] = {name.lower(): value for name, value in translation.values.items()}
         data[SOURCE_KEY] = translation
         return data

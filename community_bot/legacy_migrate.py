@@ -9,6 +9,7 @@ start-up applies.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from community_bot.legacy_env import OLD_ONLY, Translation, translate
 from community_bot.settings import Settings
@@ -26,10 +27,13 @@ def known_variables() -> set[str]:
     return names
 
 
-def render_migrated_env(raw: Mapping[str, str | None], source: str) -> str:
-    """The new `.env` for an old one, with the old variables' fate and the behaviour changes."""
+def render_migrated_env(
+    raw: Mapping[str, str | None], source: str, workdir: Path | None = None
+) -> str:
+    """The new `.env` for an old one, with the old variables' fate and the behaviour changes;
+    `workdir` is the old bot's working directory (for its default `./agents` prompt folder)."""
     env = {name.upper(): (value or "").strip() for name, value in raw.items()}
-    translation = translate({k: v for k, v in env.items() if v})
+    translation = translate({k: v for k, v in env.items() if v}, workdir)
     known = known_variables()
     lines = [
         f"# community-bot .env migrated from {source} (`community-bot config migrate`).",

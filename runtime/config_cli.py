@@ -89,7 +89,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         raw = dotenv_values(path, encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommunityBotError(f"config migrate: cannot read {path}: {exc}") from exc
-    print(render_migrated_env(raw, str(path)), end="")
+    print(render_migrated_env(raw, str(path), path.resolve().parent), end="")
     return 0
 
 

@@ -158,3 +158,25 @@ def test_the_migrated_env_runs_like_the_old_one_and_names_the_differences(
 def test_migrate_names_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["config", "migrate", str(tmp_path / "nope.env")]) == 2
     assert "no file" in capsys.readouterr().err
+
+
+def test_the_old_single_channel_variable_alone_marks_an_old_env() -> None:
+    assert translate({"DISCORD_CHANNEL_ID": "42"}).values == {"DISCORD_THREAD_MODE": "true"}
+    assert translate({"DISCORD_CHANNEL_ID": "42", "DISCORD_CHANNEL_IDS": "7"}).values == {}
+
+
+def test_without_prompt_root_the_old_default_agents_folder_is_kept(
+    monkeypatch: pytest.MonkeyPatch, old_bot_folder: Path
+) -> None:
+    (old_bot_folder / ".env").write_text(
+        "\n".join(
+            line
+            for line in (ORIGINAL / "old.env").read_text().splitlines()
+            if not line.startswith("PROMPT_ROOT=")
+        )
+    )
+    settings = load_settings()
+    assert settings.prompt_root == old_bot_folder / "agents"
+    assert any(note.variable == "PROMPT_ROOT" for note in settings.legacy.notes)
+    (old_bot_folder / "agents" / "default" / "default.system.md").unlink()
+    assert load_settings().prompt_root != old_bot_folder / "agents"  # nothing there to keep
