@@ -191,3 +191,24 @@ async def test_an_unreachable_server_is_named_without_its_password(
     assert agent.error is not None
     assert agent.error.startswith(f"cannot connect to {url.replace('hunter2', '***')}: ")
     assert "hunter2" not in agent.error
+
+
+async def test_the_old_bots_database_agent_yaml_reads_postgresql_as_it_did(
+    write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
+) -> None:
+    for database in postgres_database():
+        url = database.url.replace("postgresql://", "postgresql+asyncpg://")
+        write_config(
+            text="agents:\n"
+            "  - id: faq\n"
+            "    type: database\n"
+            "    config:\n"
+            f"      connection_string: {url}\n"
+            f"      query: SELECT id, question, answer FROM {database.table} WHERE id = 1\n"
+            "      content_columns: [question, answer]\n"
+        )
+        (agent,) = (await sync_once(make_settings(), sink)).agents
+        assert agent.error is None
+        assert sink.sources["agent:faq"]["1"].text == (
+            "question: How do I reset?\nanswer: From Settings."
+        )
