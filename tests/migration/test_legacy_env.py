@@ -180,3 +180,59 @@ def test_without_prompt_root_the_old_default_agents_folder_is_kept(
     assert any(note.variable == "PROMPT_ROOT" for note in settings.legacy.notes)
     (old_bot_folder / "agents" / "default" / "default.system.md").unlink()
     assert load_settings().prompt_root != old_bot_folder / "agents"  # nothing there to keep
+
+
+# Every variable the original bot read (its config.py, .env.example and README), with a value
+# it would have taken.
+ORIGINAL_VARIABLES = {
+    "DISCORD_BOT_TOKEN": "token",
+    "DISCORD_CHANNEL_ID": "42",
+    "BACKEND_MODE": "agentcore",
+    "AWS_REGION": "us-east-1",
+    "AGENT_ID": "AGENT12345",
+    "AGENT_ALIAS_ID": "ALIAS12345",
+    "AGENTCORE_MODE": "local",
+    "LLM_PROVIDER": "bedrock",
+    "BEDROCK_MODEL_ID": "us.amazon.nova-pro-v1:0",
+    "BEDROCK_TEMPERATURE": "0.3",
+    "BEDROCK_MAX_TOKENS": "2048",
+    "BEDROCK_STREAMING": "false",
+    "BEDROCK_READ_TIMEOUT": "120",
+    "BEDROCK_CONNECT_TIMEOUT": "10",
+    "KNOWLEDGE_BASE_ID": "KBORIGINL1",
+    "KNOWLEDGE_BASE_ENDPOINT": "https://kb.example/query",
+    "KB_DIRECT_ENDPOINT": "https://bedrock-agent-runtime.us-east-1.amazonaws.com/knowledgebases/KBORIGINL1/retrieve-and-generate",
+    "OLLAMA_MODEL": "llama3:8b",
+    "OLLAMA_BASE_URL": "http://localhost:11434",
+    "NOVA_MODEL_ID": "amazon.nova-pro-v1:0",
+    "NOVA_TEMPERATURE": "0.7",
+    "NOVA_MAX_TOKENS": "4096",
+    "NOVA_TOP_P": "0.9",
+    "MAX_RESPONSE_CHARS": "1800",
+    "MEMORY_MAX_MESSAGES": "50",
+    "SYSTEM_PROMPT": "Be kind.",
+    "LOG_LEVEL": "INFO",
+    "PROMPT_PROFILE": "default",
+    "PROMPT_ROOT": "agents",
+    "PROMPT_USER_ROLE": "user",
+    "SOURCE_AGENTS_ENABLED": "false",
+    "SOURCE_AGENTS_S3_BUCKET": "kb-bucket",
+    "SOURCE_AGENTS_S3_REGION": "us-east-1",
+    "SOURCE_AGENTS_DATA_SOURCE_ID": "DSORIGINL1",
+    "SOURCE_AGENTS_RUN_ON_STARTUP": "false",
+    "SOURCE_AGENTS_INTERVAL": "3600",
+}
+
+
+def test_every_original_variable_is_a_setting_or_has_a_note() -> None:
+    from community_bot.legacy_migrate import known_variables
+
+    notes = translate(ORIGINAL_VARIABLES).notes
+    noted = {part for note in notes for part in note.variable.split("/")}
+    unaccounted = set(ORIGINAL_VARIABLES) - known_variables() - noted
+    assert unaccounted == set()
+    ignored = {note.variable for note in notes if note.kind == "ignored"}
+    assert ignored == {"AGENT_ID", "AGENT_ALIAS_ID", "AGENTCORE_MODE", "BEDROCK_STREAMING"}
+    assert all(
+        " — " in note.line() and "instead" in note.text for note in notes if note.kind == "ignored"
+    )
