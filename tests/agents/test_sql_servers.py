@@ -45,7 +45,7 @@ def postgres_database() -> Iterator[Database]:
     schema = f"cb_agents_{uuid.uuid4().hex[:10]}"
 
     def run(sql: str) -> list[tuple[Any, ...]]:
-        cursor = admin.execute(sql)  # type: ignore[arg-type]
+        cursor = admin.execute(sql)
         return cursor.fetchall() if cursor.description else []
 
     run(f"CREATE SCHEMA {schema}")
@@ -56,7 +56,7 @@ def postgres_database() -> Iterator[Database]:
         )
         for row in ROWS:
             admin.execute(
-                f"INSERT INTO {schema}.faq (id, question, answer, topic, url, price, updated)"  # type: ignore[arg-type]
+                f"INSERT INTO {schema}.faq (id, question, answer, topic, url, price, updated)"
                 " VALUES (%s, %s, %s, %s, %s, 9.50, '2026-11-01')",
                 row,
             )
@@ -212,3 +212,15 @@ async def test_the_old_bots_database_agent_yaml_reads_postgresql_as_it_did(
         assert sink.sources["agent:faq"]["1"].text == (
             "question: How do I reset?\nanswer: From Settings."
         )
+
+
+async def test_postgresql_url_options_such_as_search_path_are_honoured(
+    write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
+) -> None:
+    for database in postgres_database():
+        schema = database.table.split(".", 1)[0]
+        url = f"{database.url}?options=-csearch_path%3D{schema}"
+        write_config(sql_agent(url, "SELECT id, answer AS content FROM faq WHERE id = 2"))
+        (agent,) = (await sync_once(make_settings(), sink)).agents
+        assert agent.error is None
+        assert sink.sources["agent:faq"]["2"].text == "In ~/.logs."

@@ -50,16 +50,15 @@ def query_postgres(url: str, query: str) -> Rows:
     if conninfo.startswith("postgres:"):
         conninfo = "postgresql:" + conninfo.removeprefix("postgres:")
     try:
-        connection = psycopg.connect(
-            conninfo,
-            connect_timeout=CONNECT_TIMEOUT_S,
-            options=f"-c statement_timeout={QUERY_TIMEOUT_S * 1000}",
-        )
+        connection = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.Error as exc:
         raise CollectError(f"cannot connect to {redacted(url)}: {_first_line(exc)}") from None
     try:
         with connection:
             connection.read_only = True
+            # A SET, not the `options` connection parameter, which the URL may carry itself
+            # (`?options=-csearch_path%3Dwiki`).
+            connection.execute(f"SET statement_timeout = {QUERY_TIMEOUT_S * 1000}")
             cursor = connection.execute(query)
             columns = [column.name for column in cursor.description or []]
             return columns, cursor.fetchall()
