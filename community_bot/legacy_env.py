@@ -86,6 +86,7 @@ NEW_VARIABLES = (
     "PROMPT_ROOT",
     "PROMPT_PROFILE",
 )
+OLD_ENV = "(old .env)"  # the note about the whole file rather than one variable
 SOURCE_KEY = "__legacy_env__"  # how the settings source hands the translation to Settings
 
 
@@ -109,6 +110,13 @@ class Translation:
     overrides: dict[str, str] = field(default_factory=dict)  # win over the new variable
     notes: list[Note] = field(default_factory=list)
     old_env: bool = False
+
+    def settled(self, thread_mode: bool) -> Translation:
+        """Drop the thread note when the command line (`run --no-thread-mode`) overrode it."""
+        if thread_mode or self.values.get("DISCORD_THREAD_MODE") != "true":
+            return self
+        notes = [note for note in self.notes if note.variable != OLD_ENV]
+        return Translation(dict(self.values), dict(self.overrides), notes, self.old_env)
 
     def ignored(self) -> list[Note]:
         return [note for note in self.notes if note.kind == "ignored"]
@@ -400,7 +408,7 @@ def _threads(env: Mapping[str, str], result: Translation) -> None:
     if result.old_env and "DISCORD_THREAD_MODE" not in env:
         result.values["DISCORD_THREAD_MODE"] = "true"
         result.note(
-            "(old .env)",
+            OLD_ENV,
             "honoured",
             "each question gets its own thread, as the old bot did: DISCORD_THREAD_MODE=true"
             " (set DISCORD_THREAD_MODE=false to answer in the channel)",

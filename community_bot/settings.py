@@ -398,7 +398,7 @@ class Settings(BaseSettings):
             data |= {name.lower(): value for name, value in translation.overrides.items()}
         settings = handler(data)
         if isinstance(translation, Translation):
-            settings._legacy = translation
+            settings._legacy = translation.settled(settings.discord_thread_mode)
         return settings
 
     @property

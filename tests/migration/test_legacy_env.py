@@ -236,3 +236,11 @@ def test_every_original_variable_is_a_setting_or_has_a_note() -> None:
     assert all(
         " — " in note.line() and "instead" in note.text for note in notes if note.kind == "ignored"
     )
+
+
+@pytest.mark.usefixtures("old_bot_folder")
+def test_run_no_thread_mode_wins_and_start_up_does_not_claim_threads() -> None:
+    settings = load_settings(discord_thread_mode=False)
+    assert settings.discord_thread_mode is False
+    assert not any("thread" in note.text for note in settings.legacy.notes)
+    assert any(note.variable == "AGENT_ID" for note in settings.legacy.notes)
