@@ -45,10 +45,13 @@ def env_help(prefixes: Sequence[str]) -> str:
 def add_command(
     subparsers: Any, name: str, summary: str, env_prefixes: Sequence[str] = CONVERSATION_VARIABLES
 ) -> argparse.ArgumentParser:
-    """A subcommand whose help shows its environment variables; used by every feature."""
+    """A subcommand whose help shows its environment variables; used by every feature.
+
+    The summary is plain text: argparse %-formats a subcommand's `help`, so a literal `%`
+    ("error rate < 1%") is escaped here rather than crashing `community-bot --help`."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
-        help=summary.replace("%", "%%"),  # argparse %-formats help: "error rate < 1%" crashed
+        help=summary.replace("%", "%%"),
         description=summary,
         epilog=env_help(env_prefixes),
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -15,14 +15,22 @@ from pydantic import (
     AliasChoices,
     BaseModel,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from community_bot.errors import ConfigError
+from community_bot.legacy_env import SOURCE_KEY, LegacyEnvSource, Translation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,6 +273,9 @@ class ModelSettings(BaseModel):
     model_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Read timeout of one model call."
     )
+    model_connect_timeout_seconds: float = Field(
+        default=3.0, gt=0, description="Connect timeout of one model call (Bedrock and Ollama)."
+    )
 
     model_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
@@ -328,6 +339,19 @@ class KnowledgeSettings(BaseModel):
         default=2, ge=0, le=10, description="Retries of a throttled or 5xx Bedrock KB Retrieve."
     )
 
+    kb_http_endpoint: str | None = Field(
+        default=None,
+        description="A knowledge service searched over HTTP beside the other sources: POST"
+        ' `{"query", "top_k"}`, answer `{"results": [{"text", "title", "source", "score"}]}`.',
+    )
+    kb_http_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KB_HTTP_API_KEY", "KB_API_KEY"),
+        description="API key sent to KB_HTTP_ENDPOINT (secret).",
+    )
+    kb_http_api_key_header: str = Field(
+        default="x-api-key", description="Header KB_HTTP_API_KEY is sent in."
+    )
     local_kb_enabled: bool = Field(default=True, description="Search the local knowledge base.")
 
     local_kb_paths: CsvStrs = Field(
@@ -354,6 +378,15 @@ class KnowledgeSettings(BaseModel):
                 raise ValueError(
                     f"{item!r} is not a knowledge base id (10 letters or digits, or its ARN)"
                 )
+        return value
+
+    @field_validator("kb_http_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
         return value
 
     @field_validator("kb_metadata_filter")
@@ -592,6 +625,39 @@ class Settings(
         case_sensitive=False,
         populate_by_name=True,
     )
+
+    _legacy: Translation = PrivateAttr(default_factory=Translation)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, then the old bot's variables translated (see `legacy_env`)."""
+        legacy = LegacyEnvSource(settings_cls, dotenv_settings)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings, legacy
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_legacy_notes(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Settings]
+    ) -> Settings:
+        translation = data.pop(SOURCE_KEY, None) if isinstance(data, dict) else None
+        if isinstance(translation, Translation) and isinstance(data, dict):
+            data |= {name.lower(): value for name, value in translation.overrides.items()}
+        settings = handler(data)
+        if isinstance(translation, Translation):
+            settings._legacy = translation.settled(settings.discord_thread_mode)
+        return settings
+
+    @property
+    def legacy(self) -> Translation:
+        """What became of the old bot's variables: for the start-up report and `config show`."""
+        return self._legacy
 
     @field_validator(
         "discord_channel_ids",

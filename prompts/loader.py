@@ -2,8 +2,11 @@
 
 A profile holds `system.md` (required), `user.md` (an optional primer sent before the
 conversation) and any other `*.md` files as extra sections, appended to the system prompt under
-their file name. `SYSTEM_PROMPT` replaces the profile's system prompt inline. The layout is the old
-bot's, so existing profiles keep working.
+their file name. `SYSTEM_PROMPT` replaces the profile's system prompt inline.
+
+The old bot's layout loads too: `<root>/<profile>/<profile>.system.md`, `<profile>.user.md` and
+extra files (`<profile>.rules.md` is the section "Rules"), with `PROMPT_ROOT=agents` as it had it,
+so a community switching over keeps its prompt files as they are.
 """
 
 from __future__ import annotations
@@ -46,25 +49,36 @@ def load_profile(root: Path, name: str, system_override: str | None = None) -> P
             f"PROMPT_PROFILE={name!r}: no folder {folder} under PROMPT_ROOT={root} "
             f"(available: {available})"
         )
-    system_path = folder / SYSTEM_FILE
+    system_path = _find(folder, SYSTEM_FILE)
     if system_override is None and not system_path.is_file():
-        raise PromptProfileError(f"PROMPT_PROFILE={name!r}: {system_path} is missing")
+        raise PromptProfileError(
+            f"PROMPT_PROFILE={name!r}: {folder / SYSTEM_FILE} is missing"
+            f" (or {folder / f'{name}.{SYSTEM_FILE}'}, the old bot's name for it)"
+        )
     system = system_override if system_override is not None else _read(system_path)
-    primer_path = folder / PRIMER_FILE
+    primer_path = _find(folder, PRIMER_FILE)
     primer = _read(primer_path).strip() or None if primer_path.is_file() else None
+    special = {SYSTEM_FILE, PRIMER_FILE, f"{name}.{SYSTEM_FILE}", f"{name}.{PRIMER_FILE}"}
     extras = {
-        path.stem: _read(path)
+        path.stem.removeprefix(f"{name}."): _read(path)
         for path in sorted(folder.glob("*.md"))
-        if path.name not in {SYSTEM_FILE, PRIMER_FILE} and _read(path).strip()
+        if path.name not in special and _read(path).strip()
     }
     return PromptProfile(name=name, system=system, user_primer=primer, extras=extras)
 
 
+def _find(folder: Path, file_name: str) -> Path:
+    """`system.md`, or the old bot's `<profile>.system.md` when only that one exists."""
+    plain = folder / file_name
+    old = folder / f"{folder.name}.{file_name}"
+    return old if not plain.is_file() and old.is_file() else plain
+
+
 def list_profiles(root: Path) -> list[str]:
-    """Profile folders under a root (those with a system prompt)."""
+    """Profile folders under a root (those with a system prompt, in either layout)."""
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / SYSTEM_FILE).is_file())
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _find(p, SYSTEM_FILE).is_file())
 
 
 @cache

@@ -6,6 +6,8 @@ nothing), syncs the local knowledge base, probes the model providers and wires t
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
@@ -13,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.ledger import Ledger
+from community_bot.legacy_env import log_report
 from community_bot.models.gateway import discard_tokens
+from community_bot.models.lifecycle import (
+    LifecycleWarning,
+    start_lifecycle_check,
+    stop_lifecycle_check,
+)
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.sqlite_store import sqlite_store_class
@@ -29,6 +37,7 @@ if TYPE_CHECKING:  # the source agents (croniter, YAML) load only for a long-run
     from community_bot.kb.agents import AgentScheduler
 
 TITLE_WORDS = 6
+log = logging.getLogger(__name__)
 
 
 class App:
@@ -50,6 +59,8 @@ class App:
         self.telemetry = telemetry
         self.scheduler = scheduler
         self.started_at = datetime.now(UTC)
+        # The background look-up of retiring models (models.lifecycle); None when not started.
+        self.lifecycle_check: asyncio.Task[list[LifecycleWarning]] | None = None
 
     async def status(self) -> StatusReport:
         """Models per tier with availability, knowledge sources, uptime and today's spend."""
@@ -124,9 +135,13 @@ async def open_app(
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
+        log_report(settings.legacy, log)  # what became of the original bot's variables
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
+        availability = getattr(services.models, "availability", None) or {}
+        if (lifecycle := start_lifecycle_check(settings, availability)) is not None:
+            stack.push_async_callback(stop_lifecycle_check, lifecycle)
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
@@ -135,7 +150,9 @@ async def open_app(
             stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer, store)
         conversation = Conversation(graph, services, checkpointer, telemetry)
-        yield App(settings, services, conversation, ledger, telemetry, scheduler)
+        app = App(settings, services, conversation, ledger, telemetry, scheduler)
+        app.lifecycle_check = lifecycle
+        yield app
 
 
 async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:

@@ -7,10 +7,12 @@ Settings are validated when any command starts; `config show` is the way to see 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
+from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings, render_env_example
 
 SECRET_MASK = "***"
@@ -22,7 +24,8 @@ def register(subparsers: Any) -> None:
     config = add_command(
         subparsers,
         "config",
-        "Show the effective configuration, or print the .env.example template.",
+        "Show the effective configuration, print the .env.example template, or migrate the"
+        " original bot's .env.",
         env_prefixes=(),
     )
     actions = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
@@ -35,6 +38,13 @@ def register(subparsers: Any) -> None:
         "env-example", help="Print the commented .env.example for this version."
     )
     template.set_defaults(handler=_env_example)
+    migrate = actions.add_parser(
+        "migrate",
+        help="Print the equivalent community-bot .env for the original bot's .env, with every"
+        " old variable's fate and every behaviour that differs.",
+    )
+    migrate.add_argument("old_env", type=Path, metavar="OLD.env", help="The original bot's .env.")
+    migrate.set_defaults(handler=_migrate)
 
 
 def effective_settings(settings: Settings) -> list[tuple[str, str, bool]]:
@@ -60,6 +70,26 @@ def effective_settings(settings: Settings) -> list[tuple[str, str, bool]]:
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     for variable, shown, changed in effective_settings(settings):
         print(f"{'*' if changed else ' '} {variable}={shown}")
+    if notes := settings.legacy.notes:
+        print("\nThe original bot's variables:")
+        for note in notes:
+            print(f"  {note.line()}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from dotenv import dotenv_values
+
+    from community_bot.legacy_migrate import render_migrated_env
+
+    path: Path = args.old_env
+    if not path.is_file():
+        raise CommunityBotError(f"config migrate: no file {path}")
+    try:
+        raw = dotenv_values(path, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommunityBotError(f"config migrate: cannot read {path}: {exc}") from exc
+    print(render_migrated_env(raw, str(path), path.resolve().parent), end="")
     return 0
 
 

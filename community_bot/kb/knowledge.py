@@ -46,6 +46,10 @@ def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
     if settings.local_kb_enabled:
         sources.append(local_index(settings))
     sources += [BedrockKnowledgeSource(kb_id, settings) for kb_id in settings.knowledge_base_id]
+    if settings.kb_http_endpoint:
+        from community_bot.kb.http_source import HttpKnowledgeSource
+
+        sources.append(HttpKnowledgeSource(settings.kb_http_endpoint, settings))
     return sources
 
 

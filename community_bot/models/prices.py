@@ -29,11 +29,18 @@ class Price:
         return (input_tokens * self.input + output_tokens * self.output) / 1_000_000
 
 
+# us-east-1 on-demand prices (https://aws.amazon.com/bedrock/pricing/, read November 2026).
 DEFAULT_PRICES: dict[str, Price] = {
     "amazon.nova-micro-v1:0": Price(0.035, 0.14),
     "amazon.nova-lite-v1:0": Price(0.06, 0.24),
     "amazon.nova-pro-v1:0": Price(0.80, 3.20),
+    # Legacy since 2026-03-13, end of life 2026-09-14: no default uses it; priced for explicit ids.
     "amazon.nova-premier-v1:0": Price(2.50, 12.50),
+    # Nova 2 Lite exists only behind cross-Region profiles, priced by profile: geographic
+    # (`us.`, `eu.`, …) 0.33 / 2.75, `global.` 0.30 / 2.50 (the Bedrock pricing page above; the
+    # same pairs are listed by Vercel AI Gateway and OpenRouter for amazon/nova-2-lite).
+    "amazon.nova-2-lite-v1:0": Price(0.33, 2.75),
+    "global.amazon.nova-2-lite-v1:0": Price(0.30, 2.50),
 }
 # Family fallbacks: `nova-pro` matches any Nova Pro id the table does not list exactly.
 _FAMILIES: dict[str, Price] = {
@@ -41,6 +48,7 @@ _FAMILIES: dict[str, Price] = {
     "nova-lite": DEFAULT_PRICES["amazon.nova-lite-v1:0"],
     "nova-pro": DEFAULT_PRICES["amazon.nova-pro-v1:0"],
     "nova-premier": DEFAULT_PRICES["amazon.nova-premier-v1:0"],
+    "nova-2-lite": DEFAULT_PRICES["amazon.nova-2-lite-v1:0"],
 }
 FREE = Price(0.0, 0.0)
 

@@ -137,8 +137,10 @@ def _short(text: str, limit: int = 160) -> str:
 class ChatModels:
     """Builds each chat model once, sharing one pair of boto3 clients across Bedrock models."""
 
-    def __init__(self, settings: Settings, *, connect_timeout_s: float = 3.0) -> None:
+    def __init__(self, settings: Settings, *, connect_timeout_s: float | None = None) -> None:
         self._settings = settings
+        if connect_timeout_s is None:
+            connect_timeout_s = settings.model_connect_timeout_seconds
         self._connect_timeout_s = min(connect_timeout_s, settings.model_timeout_seconds)
         self._models: dict[ModelSpec, BaseChatModel] = {}
         self._bedrock: tuple[Any, Any] | None = None

@@ -56,9 +56,9 @@ def test_secrets_in_expanded_values_are_never_echoed(write_config: WriteConfig) 
     path = write_config(
         {"id": "db", "kind": "sql", "config": {"url": "${DB_URL}", "query": "SELECT 1"}}
     )
-    (problem,) = problems_of(path, {"DB_URL": "postgresql://bot:hunter2@db/kb"})
+    (problem,) = problems_of(path, {"DB_URL": "oracle://bot:hunter2@db/kb"})
     assert "hunter2" not in problem
-    assert "database URL scheme 'postgresql' is not supported" in problem
+    assert "database URL scheme 'oracle' is not supported" in problem
     assert problem.startswith(f"{path}: agent 'db': config.url: ")
 
 

@@ -294,13 +294,49 @@ class Scripts:
             self._scripts.clear()
 
 
+@dataclass
+class Lifecycle:
+    """A foundation model's `modelLifecycle` as GetFoundationModel reports it."""
+
+    status: str = "ACTIVE"  # or LEGACY
+    legacy_time: float | None = None  # epoch seconds, as the REST JSON protocol sends them
+    end_of_life_time: float | None = None
+
+    def body(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"status": self.status}
+        if self.legacy_time is not None:
+            shown["legacyTime"] = self.legacy_time
+        if self.end_of_life_time is not None:
+            shown["endOfLifeTime"] = self.end_of_life_time
+        return shown
+
+
+# Foundation models the control plane knows; any other id is a ResourceNotFoundException.
+FOUNDATION_MODELS = (
+    "amazon.nova-micro-v1:0",
+    "amazon.nova-lite-v1:0",
+    "amazon.nova-pro-v1:0",
+    "amazon.nova-premier-v1:0",
+    "amazon.nova-2-lite-v1:0",
+)
+
+
 class BedrockEmulator(ThreadedEmulator):
-    """`POST /model/{modelId}/converse` and `/converse-stream`, scripted per model id."""
+    """`POST /model/{modelId}/converse` and `/converse-stream`, scripted per model id; and the
+    control plane's `GET /foundation-models/{modelIdentifier}` (GetFoundationModel), whose
+    lifecycle each test can set with `set_lifecycle` (every known model is ACTIVE otherwise)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[ReceivedRequest] = []
+        self.model_lookups: list[str] = []  # GetFoundationModel identifiers, decoded, in order
+        self.lookup_gate: threading.Event | None = None  # when set, look-ups wait for it
         self._scripts = Scripts()
+        self._lifecycles: dict[str, Lifecycle] = {}
+
+    def set_lifecycle(self, model_id: str, lifecycle: Lifecycle) -> None:
+        """What GetFoundationModel reports for this model from now on."""
+        self._lifecycles[model_id] = lifecycle
 
     def script(self, model_id: str, *behaviours: Behaviour) -> None:
         """Replace the model's script; each request takes the first behaviour still due."""
@@ -312,17 +348,49 @@ class BedrockEmulator(ThreadedEmulator):
 
     def reset(self) -> None:
         self.requests.clear()
+        self.model_lookups.clear()
+        self.lookup_gate = None
         self._scripts.clear()
+        self._lifecycles.clear()
 
     def env(self) -> dict[str, str]:
-        """Environment that points the standard AWS clients here, with dummy credentials."""
-        return aws_env(self.url)
+        """Environment that points the standard AWS clients here (runtime and the `bedrock`
+        control plane), with dummy credentials."""
+        return aws_env(self.url) | {"AWS_ENDPOINT_URL_BEDROCK": self.url}
 
     def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(r"/model/{model_id:.+}/converse", self._converse)
         app.router.add_post(r"/model/{model_id:.+}/converse-stream", self._converse_stream)
+        app.router.add_get(r"/foundation-models/{model_id:.+}", self._get_foundation_model)
         return app
+
+    async def _get_foundation_model(self, request: web.Request) -> web.Response:
+        raw_path = request.raw_path.split("?", 1)[0]
+        model_id = unquote(raw_path[len("/foundation-models/") :])
+        with self._lock:
+            self.model_lookups.append(model_id)
+        if (gate := self.lookup_gate) is not None:
+            await asyncio.to_thread(gate.wait, 30)
+        if model_id not in FOUNDATION_MODELS and model_id not in self._lifecycles:
+            return self._error("ResourceNotFoundException", f"Model {model_id} not found")
+        lifecycle = self._lifecycles.get(model_id, Lifecycle())
+        return web.json_response(
+            {
+                "modelDetails": {
+                    "modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{model_id}",
+                    "modelId": model_id,
+                    "modelName": model_id,
+                    "providerName": "Amazon",
+                    "inputModalities": ["TEXT"],
+                    "outputModalities": ["TEXT"],
+                    "responseStreamingSupported": True,
+                    "inferenceTypesSupported": ["ON_DEMAND", "INFERENCE_PROFILE"],
+                    "modelLifecycle": lifecycle.body(),
+                }
+            },
+            headers={"x-amzn-RequestId": str(uuid.uuid4())},
+        )
 
     async def _receive(self, request: web.Request, operation: str) -> tuple[str, Behaviour, int]:
         raw_path = request.raw_path.split("?", 1)[0]

@@ -80,6 +80,9 @@ async def test_no_answer_has_no_time_to_first_token(make_gateway: MakeGateway) -
         ("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0", (0.80, 3.20)),
         ("amazon.nova-pro-v9:0", (0.80, 3.20)),  # an unlisted version is priced by family
         ("ollama/llama3.2:3b", (0.0, 0.0)),
+        ("us.amazon.nova-2-lite-v1:0", (0.33, 2.75)),  # geographic profile
+        ("eu.amazon.nova-2-lite-v1:0", (0.33, 2.75)),
+        ("global.amazon.nova-2-lite-v1:0", (0.30, 2.50)),  # global profile, cheaper
     ],
 )
 def test_prices_match_ids_with_region_prefixes(

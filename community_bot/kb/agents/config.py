@@ -70,7 +70,8 @@ class ScriptConfig(_Strict):
 
 
 class SqlConfig(_Strict):
-    """Run a query; each row is a document. Only `sqlite:///path` URLs (see the README).
+    """Run a query; each row is a document. URLs: `sqlite:///path`, `postgresql://…`,
+    `mysql://…` / `mariadb://…` (a `+driver` suffix is ignored).
 
     Columns named `id`, `content`, `title`, `category` and `source` are used by default; the
     `*_column` settings rename them. Title, category and source may be absent from the result
@@ -90,12 +91,17 @@ class SqlConfig(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            scheme = value.split(":", 1)[0] if ":" in value else "(none)"
+    def _supported_database(cls, value: str) -> str:
+        from community_bot.kb.agents.sql_servers import MYSQL_SCHEMES, POSTGRES_SCHEMES, scheme_of
+
+        if value.startswith("sqlite:///"):
+            return value
+        scheme = scheme_of(value) if ":" in value else "(none)"
+        if scheme not in POSTGRES_SCHEMES | MYSQL_SCHEMES or "://" not in value:
             raise ValueError(
-                f"database URL scheme {scheme!r} is not supported: use sqlite:///path, or a"
-                " `script` agent that prints the rows as JSON"
+                f"database URL scheme {scheme!r} is not supported: use sqlite:///path,"
+                " postgresql://…, mysql://… (or mariadb://…), or a `script` agent that prints"
+                " the rows as JSON"
             )
         return value
 

@@ -1,7 +1,8 @@
-"""The `sql` kind: each row of a query over a SQLite database is one document.
+"""The `sql` kind: each row of a query is one document, whatever database answers it.
 
-The database is opened read-only through the standard library; other databases are reached with
-a `script` agent (any client that prints JSON), which keeps drivers out of the bot.
+SQLite (`sqlite:///path`) is opened read-only through the standard library; PostgreSQL and
+MariaDB/MySQL (`sql_servers`) are queried in a read-only transaction. All three share the same
+query-to-documents contract below: the columns name the id, content, title, category and source.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from urllib.parse import quote
 
 from community_bot.kb.agents.collected import Collected, CollectError
 from community_bot.kb.agents.config import SqlAgent
+from community_bot.kb.agents.sql_servers import (
+    MYSQL_SCHEMES,
+    POSTGRES_SCHEMES,
+    Rows,
+    query_mysql,
+    query_postgres,
+    scheme_of,
+)
 from community_bot.kb.documents import Document
 
 LOCK_WAIT_S = 30.0
@@ -20,17 +29,13 @@ LOCK_WAIT_S = 30.0
 
 def collect_sql(agent: SqlAgent) -> Collected:
     config = agent.config
-    path = config.database_path.expanduser()
-    if not path.is_file():
-        raise CollectError(f"database file {path} does not exist")
-    try:
-        read_only = f"file:{quote(str(path.resolve()))}?mode=ro"
-        with closing(sqlite3.connect(read_only, uri=True, timeout=LOCK_WAIT_S)) as database:
-            cursor = database.execute(config.query)
-            columns = [column[0] for column in cursor.description or []]
-            rows = cursor.fetchall()
-    except sqlite3.Error as exc:
-        raise CollectError(f"query failed: {exc}") from None
+    scheme = scheme_of(config.url)
+    if scheme in POSTGRES_SCHEMES:
+        columns, rows = query_postgres(config.url, config.query)
+    elif scheme in MYSQL_SCHEMES:
+        columns, rows = query_mysql(config.url, config.query)
+    else:
+        columns, rows = _query_sqlite(agent)
     _check_columns(agent, columns)
     collected = Collected()
     for number, values in enumerate(rows, start=1):
@@ -55,6 +60,21 @@ def collect_sql(agent: SqlAgent) -> Collected:
             )
         )
     return collected
+
+
+def _query_sqlite(agent: SqlAgent) -> Rows:
+    config = agent.config
+    path = config.database_path.expanduser()
+    if not path.is_file():
+        raise CollectError(f"database file {path} does not exist")
+    try:
+        read_only = f"file:{quote(str(path.resolve()))}?mode=ro"
+        with closing(sqlite3.connect(read_only, uri=True, timeout=LOCK_WAIT_S)) as database:
+            cursor = database.execute(config.query)
+            columns = [column[0] for column in cursor.description or []]
+            return columns, cursor.fetchall()
+    except sqlite3.Error as exc:
+        raise CollectError(f"query failed: {exc}") from None
 
 
 def _check_columns(agent: SqlAgent, columns: list[str]) -> None:
