@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from community_bot.settings import DISCORD_MESSAGE_LIMIT
+from community_bot.text.fences import balance_fences
 from community_bot.types import Citation
 
 TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
@@ -16,6 +17,31 @@ RESET_DONE = "Done: I've forgotten this channel's conversation."
 RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
 DMS_DISABLED = "I only answer in the server's channels."
 EMPTY_QUESTION = "Ask me something and I'll look it up."
+FILES_NOT_READ = (
+    "I can't read attached files like that yet; please paste the relevant part as text "
+    "(text files such as .txt, .md, .py or logs I do read)."
+)
+CHIT_CHAT_REACTION = "🙂"
+INTERRUPTED = (
+    "-# ⚠️ I was interrupted (restarted) before finishing this answer. "
+    "Please ask again if you still need it."
+)
+
+
+def some_files_not_read(names: Sequence[str]) -> str:
+    return f"I can't read {', '.join(names)} yet, so I answered from your message alone."
+
+
+def answers_elsewhere(channel_ids: Sequence[int]) -> str:
+    places = ", ".join(f"<#{channel_id}>" for channel_id in channel_ids)
+    return f"I answer questions in {places}: ask me there (or use `/ask` here)."
+
+
+def interrupted(shown: str, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+    """A half-written answer, closed with a note that it was cut off."""
+    room = limit - len(INTERRUPTED) - 3
+    body = balance_fences(shown if len(shown) <= room - 8 else shown[: room - 9] + "…")
+    return f"{body}\n\n{INTERRUPTED}" if body.strip() else INTERRUPTED
 
 
 def too_long(length: int, limit: int) -> str:
