@@ -47,7 +47,8 @@ class AnswerIndex:
 
     def streaming(self, message_id: int, thread_id: str) -> None:
         """A message of an answer still being written: votes on it are held."""
-        self._answers[message_id] = _Answer(thread_id)
+        answer = self._answers.setdefault(message_id, _Answer(thread_id))
+        answer.thread_id = thread_id
         self._trim()
 
     def remember(self, message_ids: list[int], turn: TurnRef) -> list[tuple[str, int]]:
@@ -61,10 +62,17 @@ class AnswerIndex:
         self._trim()
         return list(held.items())
 
-    def vote(self, message_id: int, user_id: str, score: int) -> TurnRef | None:
+    def vote(self, message_id: int, user_id: str, score: int, *, mine: bool) -> TurnRef | None:
         """Note a vote (or a retraction); the turn to record it against, None to hold it or to
-        ignore it (not an answer, or a retraction by someone who never voted)."""
+        ignore it (not an answer, or a retraction by someone who never voted).
+
+        `mine`: the message is the bot's. A vote can arrive before the bot has heard back that
+        its message was sent; it is held for the answer that message turns out to belong to.
+        """
         answer = self._answers.get(message_id)
+        if answer is None and mine:
+            answer = self._answers[message_id] = _Answer("")
+            self._trim()
         if answer is None or (score == RETRACTED and user_id not in answer.votes):
             return None
         answer.votes[user_id] = score

@@ -265,7 +265,8 @@ class Runtime:
 
     def _vote(self, payload: discord.RawReactionActionEvent, score: int) -> None:
         user_id = str(payload.user_id)
-        turn = self.answers.vote(payload.message_id, user_id, score)
+        mine = self.me is not None and payload.message_author_id == self.me.id
+        turn = self.answers.vote(payload.message_id, user_id, score, mine=mine)
         if turn is not None:  # otherwise held until the answer is final, or not an answer
             self.background.run(self._record_vote(turn, user_id, score))
 

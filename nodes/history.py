@@ -72,7 +72,8 @@ def follow_up_of(messages: Sequence[AnyMessage], window_seconds: float) -> str |
 
     Several people talk in one channel, so a short question is widened only by what it really
     follows: the message it replies to, else the same person's previous question when it was
-    asked within `window_seconds`. Another member's question never is.
+    asked within `window_seconds` (other members may have spoken in between). Another
+    member's question never is.
     """
     humans = [m for m in messages if isinstance(m, HumanMessage)]
     if not humans or len(text_of(humans[-1]).split()) > FOLLOW_UP_WORDS:
@@ -80,12 +81,12 @@ def follow_up_of(messages: Sequence[AnyMessage], window_seconds: float) -> str |
     latest = humans[-1]
     if quoted := quoted_of(latest):
         return quoted[1]
-    if len(humans) < 2:
-        return None
-    previous = humans[-2]
-    same_author = previous.additional_kwargs.get(AUTHOR_ID) == latest.additional_kwargs.get(
-        AUTHOR_ID
+    author = latest.additional_kwargs.get(AUTHOR_ID)
+    previous = next(
+        (m for m in reversed(humans[:-1]) if m.additional_kwargs.get(AUTHOR_ID) == author), None
     )
+    if previous is None:
+        return None
     asked, now = previous.additional_kwargs.get(SENT_AT), latest.additional_kwargs.get(SENT_AT)
     recent = asked is not None and now is not None and 0 <= now - asked <= window_seconds
-    return text_of(previous) if same_author and recent else None
+    return text_of(previous) if recent else None
