@@ -170,7 +170,7 @@ class StreamedReply:
                 waits.append(wait)
             elif await self._stream_slot():
                 draft = self._draft(segment)  # the newest text: waiting for a slot coalesces
-                with prepaid() if self._budget is not None else contextlib.nullcontext():
+                with prepaid(self._budget) if self._budget else contextlib.nullcontext():
                     await self._edit(segment, draft)
             else:
                 return None
