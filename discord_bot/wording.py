@@ -6,11 +6,16 @@ Kept in one place so the tone stays consistent and tests can compare against the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from community_bot.settings import DISCORD_MESSAGE_LIMIT
 from community_bot.text.fences import balance_fences
+from community_bot.text.splitting import join_chunks
 from community_bot.types import Citation
+
+TINY_CHUNK_CHARS = 100  # a last message this short goes back into the one before, if it fits
+_BLANK_BEFORE_CLOSER = re.compile(r"\n\n([ \t]*(?:`{3,}|~{3,}))$")
 
 TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
 RESET_DONE = "Done: I've forgotten this channel's conversation."
@@ -79,7 +84,7 @@ def with_sources(chunks: Sequence[str], citations: Sequence[Citation]) -> list[s
 
     When the last chunk is too full, the sources line becomes one more small message.
     """
-    messages = [chunk for chunk in chunks if chunk.strip()]
+    messages = tidy(chunk for chunk in chunks if chunk.strip())
     line = sources_line(citations)
     if not line:
         return messages
@@ -88,3 +93,21 @@ def with_sources(chunks: Sequence[str], citations: Sequence[Citation]) -> list[s
     else:
         messages.append(line)
     return messages
+
+
+def tidy(chunks: Iterable[str]) -> list[str]:
+    """The split answer as Discord should show it: a tiny last piece merged back into the
+    message before it when both fit in one (Discord takes 2,000 characters; the split aims
+    lower), and no blank line before the fence that closes a continued code block."""
+    messages = list(chunks)
+    if len(messages) >= 2 and len(messages[-1].strip()) <= TINY_CHUNK_CHARS:
+        try:
+            merged = join_chunks(messages[-2:])
+        except ValueError:
+            merged = ""
+        if merged and len(merged) <= DISCORD_MESSAGE_LIMIT:
+            messages[-2:] = [merged]
+    return [
+        _BLANK_BEFORE_CLOSER.sub(r"\n\1", message) if n < len(messages) - 1 else message
+        for n, message in enumerate(messages)
+    ]

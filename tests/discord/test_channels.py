@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from community_bot.text.splitting import split_reply
+from discord_bot.wording import with_sources
 from tests.discord.conftest import fences_balanced, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 
@@ -34,11 +35,15 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
     settings = make_settings(emu, tmp_path, max_response_chars=300)
     async with running_bot(emu, settings, backend):
         question = await emu.send_user_message(channel, emu.alice, "How do I print?")
-        chunks = split_reply(LONG_ANSWER, 300)
+        chunks = with_sources(split_reply(LONG_ANSWER, 300), [])
         await emu.wait_for(lambda: emu.bot_texts(channel) == chunks, what="the final chunks")
 
     messages = emu.bot_messages(channel)
     assert len(chunks) >= 3
+    continued = [m["content"] for m in messages if m["content"].startswith("```python")]
+    assert continued, "no message continues the code block"
+    for text in emu.bot_texts(channel):
+        assert not text.endswith("\n\n```"), text  # no blank line before a closing fence
     assert messages[0]["message_reference"]["message_id"] == str(question)
     typing = emu.requests_to("POST", rf"/channels/{channel}/typing")
     creates = emu.requests_to("POST", rf"/channels/{channel}/messages$")
@@ -51,6 +56,17 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
     for message in messages:
         times = [e.at for e in emu.edits_of(int(message["id"]))]
         assert all(b - a >= 0.2 - 0.02 for a, b in itertools.pairwise(times))
+
+
+async def test_a_tiny_leftover_of_a_split_goes_back_into_the_message_before(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    answer = " ".join(["word"] * 62) + " end."  # the split leaves "word end." alone
+    assert len(split_reply(answer, 300)) == 2
+    backend = scripted(emu, answer=lambda *_: answer, limit=300, words_per_token=5)
+    settings = make_settings(emu, tmp_path, max_response_chars=300)
+    async with running_bot(emu, settings, backend):
+        await emu.send_user_message(emu.general, emu.alice, "Say a lot?")
+        await emu.wait_for(lambda: emu.bot_texts(emu.general) == [answer], what="one message")
 
 
 async def test_unconfigured_channel_gets_nothing_unless_mentioned(emulator, tmp_path):
