@@ -120,7 +120,6 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
     client.event(runtime.on_message)
     client.event(runtime.on_raw_message_edit)
     client.event(runtime.on_raw_message_delete)
-    client.event(runtime.on_thread_create)
     client.event(runtime.on_raw_reaction_add)
     client.event(runtime.on_raw_reaction_remove)
     return client

@@ -1,6 +1,7 @@
 """After a crash or an outage, find what was asked and never answered.
 
-On the first READY of a process, the in-flight records a killed process left behind are settled:
+On the first READY of a process, the in-flight records a killed process left behind (read when
+the runtime was built, before this process accepted anything) are settled:
 a question whose answer never started is answered now; an answer cut off half way is edited to
 say so and to invite a re-ask (the conversation may already hold part of that turn, so it is not
 silently re-run). On every READY (a new session: Discord would not resume the old one, so the
@@ -37,9 +38,17 @@ class Recovery:
         self._settled = False
 
     async def on_ready(self) -> None:
+        try:
+            await self._on_ready()
+        except Exception:  # never a crash loop over recovery: log it and keep answering
+            log.exception("recovery after (re)connecting failed")
+
+    async def _on_ready(self) -> None:
+        if not self._runtime.accepting:
+            return  # stopping: the records stay for the next start
         if not self._settled:
             self._settled = True
-            for unfinished in self._runtime.inflight.unfinished():
+            for unfinished in self._runtime.left_over:
                 try:
                     await self._settle(unfinished)
                 except Exception:
@@ -75,6 +84,8 @@ class Recovery:
             return
         horizon = discord.utils.time_snowflake(datetime.now(UTC) - timedelta(minutes=minutes))
         for channel_id in sorted(runtime.settings.answer_channel_ids):
+            if not runtime.accepting:
+                return
             seen = runtime.inflight.last_seen(channel_id)
             channel = client.get_channel(channel_id)
             if seen is None or not isinstance(channel, discord.TextChannel):

@@ -40,6 +40,7 @@ class Route:
     profile: str | None
     open_thread: bool = False  # thread mode: answer in a new Discord thread off this message
     outside: bool = False  # addressed to the bot outside the channels it answers in
+    forum_post: bool = False  # the opening message of a forum post (its title is the question's)
 
 
 def _parent_id(channel: object) -> int | None:
@@ -68,8 +69,9 @@ def route_message(
         return Route(channel.id, thread_id_for(channel.id), profile_for(settings, channel.id))
     parent_id = _parent_id(channel)
     forum_ids = set(settings.discord_forum_channel_ids)
-    if parent_id in forum_ids and message.id == channel.id:
-        return None  # a forum post's opening message is answered from THREAD_CREATE
+    if parent_id in forum_ids and message.id == channel.id:  # a new forum post: answer it there
+        profile = profile_for(settings, channel.id, parent_id)
+        return Route(channel.id, thread_id_for(channel.id), profile, forum_post=True)
     watched = settings.answer_channel_ids
     monitored = channel.id in watched or parent_id in watched or parent_id in forum_ids
     if not (monitored or mentions_me(message, me) or _replies_to(message, me)):

@@ -80,6 +80,8 @@ class Runtime:
         self.answers = AnswerIndex()
         self.budget = RequestBudget(settings.discord_max_requests_per_second)
         self.inflight = InFlight(settings.data_dir / "discord.sqlite")
+        # What an earlier process left unfinished, read before this one accepts anything.
+        self.left_over = self.inflight.unfinished()
         self.accepting = True
         self.pending: dict[int, _Asked] = {}
         self.waiting = WaitingIndicators(self._waiting_in)
@@ -144,6 +146,8 @@ class Runtime:
             await self._point_elsewhere(message)
             return
         text = clean_text(message, me)
+        if route.forum_post:  # a forum post's title is part of its question
+            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
         if message.attachments:
             attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
             if attached.unread:
@@ -158,7 +162,8 @@ class Runtime:
             return
         to_another = addressed_to_another(message, me)
         debounced = self.settings.discord_debounce_seconds > 0  # judged as a whole burst
-        if not debounced and await self._chit_chat(message, typed, to_another):
+        judged = not debounced and not route.forum_post  # a forum post is always a question
+        if judged and await self._chit_chat(message, typed, to_another):
             return
         refusal = self.refusal(message.author.id, typed)
         if refusal is not None:
@@ -207,42 +212,6 @@ class Runtime:
         asked.deleted = True
         self.pending.pop(asked.message.id, None)
         self.inflight.done([asked.message.id])
-
-    async def on_thread_create(self, thread: discord.Thread) -> None:
-        """A new forum post: answer it in its thread, like a support forum's first responder."""
-        me = self.me
-        if not self.accepting or me is None or thread.owner_id == me.id:
-            return
-        if thread.parent_id not in self.settings.discord_forum_channel_ids:
-            return
-        owner = thread.guild.get_member(thread.owner_id or 0)
-        if owner is not None and owner.bot:
-            return
-        starter = thread.starter_message
-        if starter is None:
-            try:
-                starter = await thread.fetch_message(thread.id)
-            except discord.HTTPException:
-                log.warning("forum post %s has no readable opening message", thread.id)
-        if starter is not None and starter.author.bot:
-            return  # posts opened by bots (their own or others') are not questions
-        body = clean_text(starter, me) if starter is not None else ""
-        text = f"{thread.name}\n\n{body}".strip()
-        refusal = self.refusal(thread.owner_id or 0, text)
-        if refusal is not None:
-            if refusal:
-                await ChannelOutlet(thread).send(refusal)
-            return
-        author = author_of(starter.author) if starter else Author(str(thread.owner_id), "member")
-        turn = Turn(
-            thread_id_for(thread.id),
-            text,
-            author,
-            profile_for(self.settings, thread.id, thread.parent_id),
-            question_ids=[thread.id],
-        )
-        self.inflight.accepted(thread.id, thread.id)
-        self._queue(thread.id, ChannelOutlet(thread), turn)
 
     # --- reactions ---------------------------------------------------------------------
 
@@ -320,7 +289,7 @@ class Runtime:
             return
         first, last = live[0], live[-1]
         typed = "\n".join(asked.typed for asked in live)
-        debounced = self.settings.discord_debounce_seconds > 0
+        debounced = self.settings.discord_debounce_seconds > 0 and not first.route.forum_post
         if debounced and await self._chit_chat(last.message, typed, first.to_another):
             self.inflight.done([asked.message.id for asked in live])
             return
