@@ -4,8 +4,9 @@ Every request the client makes (interaction endpoints excepted, as Discord excep
 slot: at most DISCORD_MAX_REQUESTS_PER_SECOND requests are in flight or finished less than a
 second ago. Counting a request until a second after its response (not after it was sent) keeps
 the promise where Discord counts, on arrival, however late a busy event loop sends it. When the
-budget is spent, requests wait in two queues: URGENT (first messages, acknowledgements, final
-edits) is always served before STREAM (intermediate edits, typing refreshes, reactions). A
+budget is spent, requests wait in three queues, each served before the next: ACK (the first sign
+that a question was seen: typing, a new thread), URGENT (first messages, final edits, anything
+unmarked) and STREAM (intermediate edits, typing refreshes, reactions, renames). A
 streamed message takes its slot before it reads its draft, so under pressure its edits come less
 often and carry more text: they coalesce, and every answer still completes.
 """
@@ -21,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-URGENT, STREAM = 0, 1
+ACK, URGENT, STREAM = 0, 1, 2
 WINDOW_S = 1.0
 EXEMPT_PREFIXES = ("/interactions/", "/webhooks/")  # interaction endpoints: outside the limit
 
@@ -48,7 +49,7 @@ class RequestBudget:
         self._clock = clock
         self._in_flight = 0
         self._finished: deque[float] = deque()  # when recent requests got their response
-        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
         self._timer: asyncio.TimerHandle | None = None
         self.waited = 0  # requests that had to queue (observability, bench)
 
@@ -111,13 +112,23 @@ class RequestBudget:
 
 
 @contextlib.contextmanager
-def streaming() -> Iterator[None]:
-    """Requests made inside are intermediate (STREAM priority)."""
-    token = _priority.set(STREAM)
+def priority(level: int) -> Iterator[None]:
+    """Requests made inside wait in the `level` queue (ACK, URGENT or STREAM)."""
+    token = _priority.set(level)
     try:
         yield
     finally:
         _priority.reset(token)
+
+
+def streaming() -> contextlib.AbstractContextManager[None]:
+    """Requests made inside are intermediate (STREAM priority)."""
+    return priority(STREAM)
+
+
+def acknowledging() -> contextlib.AbstractContextManager[None]:
+    """Requests made inside show a question was seen (ACK priority)."""
+    return priority(ACK)
 
 
 @contextlib.contextmanager

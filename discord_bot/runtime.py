@@ -24,7 +24,7 @@ from discord_bot import wording
 from discord_bot.addressing import addressed_to_another, clean_text, is_chit_chat, replied_to
 from discord_bot.attachments import read_attachments
 from discord_bot.backend import Backend
-from discord_bot.budget import RequestBudget, streaming
+from discord_bot.budget import RequestBudget, acknowledging, streaming
 from discord_bot.debounce import Debouncer
 from discord_bot.feedback import RETRACTED, AnswerIndex, TurnRef, score_of
 from discord_bot.inflight import InFlight
@@ -328,7 +328,8 @@ class Runtime:
         once when it arrives (Discord allows about two renames per ten minutes)."""
         provisional = thread_title(turn.text, PROVISIONAL_TITLE_CHARS)
         try:
-            thread = await message.create_thread(name=provisional)
+            with acknowledging():
+                thread = await message.create_thread(name=provisional)
         except discord.HTTPException:
             log.exception("could not open a thread for message %s; answering in place", message.id)
             await self._run(message.channel.id, ChannelOutlet(message.channel, message), turn)

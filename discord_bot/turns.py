@@ -17,7 +17,7 @@ from community_bot.settings import Settings
 from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from discord_bot import wording
 from discord_bot.backend import Backend
-from discord_bot.budget import RequestBudget, streaming
+from discord_bot.budget import RequestBudget, acknowledging, streaming
 from discord_bot.outlets import Outlet
 from discord_bot.streaming import StreamedReply
 
@@ -48,7 +48,8 @@ async def keep_typing(outlet: Outlet) -> None:
     while True:
         try:
             if first:
-                await outlet.typing()
+                with acknowledging():
+                    await outlet.typing()
             else:
                 with streaming():
                     await outlet.typing()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import discord
 
-from discord_bot.budget import streaming
+from discord_bot.budget import acknowledging, streaming
 from discord_bot.turns import TYPING_REFRESH_SECONDS
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ class WaitingIndicators:
             while self._waiting(channel_id):
                 try:
                     if first:
-                        await channel.typing()
+                        with acknowledging():
+                            await channel.typing()
                     else:
                         with streaming():
                             await channel.typing()

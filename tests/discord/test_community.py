@@ -7,6 +7,7 @@ import asyncio
 from community_bot.routing import decide
 from community_bot.turns import Author, Quoted
 from discord_bot import wording
+from discord_bot.turns import TYPING_REFRESH_SECONDS
 from nodes.services import Services
 from runtime.app import open_app
 from tests.discord.conftest import make_settings, running_bot, scripted
@@ -124,8 +125,12 @@ async def test_questions_waiting_their_turn_see_typing_at_once(emulator, tmp_pat
         await emu.wait_for(lambda: emu.bot_texts(emu.general), what="the first answer starting")
         shown = len(emu.requests_to("POST", typing))
         await emu.send_user_message(emu.general, emu.bob, "How do I reset a channel?")
+        # Within less than the running turn's 8 s typing refresh: only an acknowledgement of
+        # bob's question can show it.
         await emu.wait_for(
-            lambda: len(emu.requests_to("POST", typing)) > shown, what="typing for bob, at once"
+            lambda: len(emu.requests_to("POST", typing)) > shown,
+            within=TYPING_REFRESH_SECONDS / 2,
+            what="typing for bob, at once",
         )
         assert len(backend.conversation.turns) == 1  # bob's turn has not started
         release.set()
