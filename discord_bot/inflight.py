@@ -58,31 +58,35 @@ class InFlight:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
+        self._closed = False
 
     def close(self) -> None:
-        self._db.close()
+        """Close the file; later writes are dropped (events still arriving while stopping)."""
+        with self._lock:
+            self._closed = True
+            self._db.close()
+
+    def _write(self, sql: str, *rows: tuple[object, ...]) -> None:
+        with self._lock:
+            if not self._closed:
+                self._db.executemany(sql, rows)
 
     def accepted(self, question_id: int, channel_id: int) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR IGNORE INTO inflight (question_id, channel_id, accepted_at)"
-                " VALUES (?, ?, ?)",
-                (question_id, channel_id, time.time()),
-            )
+        self._write(
+            "INSERT OR IGNORE INTO inflight (question_id, channel_id, accepted_at)"
+            " VALUES (?, ?, ?)",
+            (question_id, channel_id, time.time()),
+        )
 
     def answering(self, question_id: int, answer_channel_id: int, answer_ids: list[int]) -> None:
         """The answer's messages so far (the first is sent, or another one added)."""
-        with self._lock:
-            self._db.execute(
-                "UPDATE inflight SET answer_channel_id = ?, answer_ids = ? WHERE question_id = ?",
-                (answer_channel_id, json.dumps(answer_ids), question_id),
-            )
+        self._write(
+            "UPDATE inflight SET answer_channel_id = ?, answer_ids = ? WHERE question_id = ?",
+            (answer_channel_id, json.dumps(answer_ids), question_id),
+        )
 
     def done(self, question_ids: list[int]) -> None:
-        with self._lock:
-            self._db.executemany(
-                "DELETE FROM inflight WHERE question_id = ?", [(q,) for q in question_ids]
-            )
+        self._write("DELETE FROM inflight WHERE question_id = ?", *[(q,) for q in question_ids])
 
     def unfinished(self) -> list[Unfinished]:
         rows = self._db.execute(
@@ -92,14 +96,15 @@ class InFlight:
         return [Unfinished(q, c, a, [int(i) for i in json.loads(ids)]) for q, c, a, ids in rows]
 
     def saw(self, channel_id: int, message_id: int) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO last_seen VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE"
-                " SET message_id = max(message_id, excluded.message_id)",
-                (channel_id, message_id),
-            )
+        self._write(
+            "INSERT INTO last_seen VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE"
+            " SET message_id = max(message_id, excluded.message_id)",
+            (channel_id, message_id),
+        )
 
     def last_seen(self, channel_id: int) -> int | None:
+        if self._closed:
+            return None
         row = self._db.execute(
             "SELECT message_id FROM last_seen WHERE channel_id = ?", (channel_id,)
         ).fetchone()

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PROVISIONAL_TITLE_CHARS = 80
 HANDLED_MEMORY = 10_000
+BACKGROUND_GRACE_S = 2.0  # votes and renames left at shutdown: a rename may wait on a model
 
 
 def author_of(user: discord.abc.User) -> Author:
@@ -68,6 +69,15 @@ class _Background:
         task = asyncio.create_task(work)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def finish(self, grace: float) -> None:
+        """Let the work end within `grace` seconds, then cancel what is left."""
+        if not self.tasks:
+            return
+        _, pending = await asyncio.wait(list(self.tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 class Runtime:
@@ -419,7 +429,7 @@ class Runtime:
         self._bursts.flush_all()
         finished = await self.queues.drain(self.settings.discord_shutdown_grace_seconds)
         await self.waiting.stop()
-        await asyncio.gather(*self.background.tasks, return_exceptions=True)
+        await self.background.finish(BACKGROUND_GRACE_S)
         self.inflight.close()
         log.info(
             "discord runtime stopped (%s)", "all answers sent" if finished else "some cancelled"
