@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from bench.app import bench_app
+from bench.discord_crowd import measure_crowd
 from bench.doubles import ANSWER, InstantChatModel
 from bench.rows import Row
 from bench.timing import p50_p99
@@ -29,6 +30,7 @@ from tests.emulators.discord import DiscordEmulator
 from tests.fakes import FixedKnowledge
 
 WORDS_PER_SECOND = 50
+CROWD = 200  # simultaneous questions, and simultaneous streamed answers
 LONG_ANSWER = " ".join([ANSWER] * 4)
 FIRST_MESSAGE_TARGET_MS = 100.0  # below ~100 ms a reaction reads as instantaneous
 JITTER = 0.95  # edit gaps are timed where the emulator receives them, after an HTTP round trip
@@ -137,8 +139,11 @@ def _edit_cadence(emu: DiscordEmulator, channels: list[int]) -> tuple[list[float
 
 
 def measure(quick: bool = False) -> list[Row]:
+    """The streaming path, then the crowd (`bench.discord_crowd`: signs, global budget)."""
     if quick:
-        return event_loop.run(_measure(channels=3, rounds=1, words_per_second=200, interval=0.2))
-    return event_loop.run(
+        rows = event_loop.run(_measure(channels=3, rounds=1, words_per_second=200, interval=0.2))
+        return rows + event_loop.run(measure_crowd(20))
+    rows = event_loop.run(
         _measure(channels=8, rounds=2, words_per_second=WORDS_PER_SECOND, interval=1.0)
     )
+    return rows + event_loop.run(measure_crowd(CROWD))

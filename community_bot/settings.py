@@ -175,6 +175,34 @@ class DiscordSettings(BaseModel):
     discord_sync_commands: bool = Field(
         default=True, description="Sync the slash commands (/ask, /reset, /status) at start-up."
     )
+    discord_max_requests_per_second: float = Field(
+        default=45.0,
+        gt=0,
+        le=50,
+        description="One REST budget for the whole process (Discord allows 50/s per bot): under"
+        " pressure streamed edits coalesce, first messages and final edits go first.",
+    )
+    discord_answer_mentions_in: Literal["allowed", "anywhere"] = Field(
+        default="allowed",
+        description="Where a mention (or a reply) of the bot is answered: `allowed`, only in the"
+        " listed channels and forums (elsewhere it points to them once), or `anywhere` it reads.",
+    )
+    discord_chit_chat: Literal["react", "quiet", "answer"] = Field(
+        default="react",
+        description="Thanks, greetings and messages addressed to another member: `react` with an"
+        " emoji, stay `quiet`, or `answer` them like questions.",
+    )
+    discord_backfill_minutes: float = Field(
+        default=60.0,
+        ge=0,
+        description="After a new gateway session, answer what was asked during the outage, at"
+        " most this far back (0: no backfill).",
+    )
+    discord_attachment_max_bytes: int = Field(
+        default=100_000,
+        ge=0,
+        description="Text attachments (.txt, .md, .py, .log, …) up to this size join the question.",
+    )
 
     @field_validator("discord_shard_ids")
     @classmethod
@@ -419,6 +447,12 @@ class MemorySettings(BaseModel):
 
     memory_max_tokens: int = Field(
         default=6000, ge=200, description="Token budget for history in the prompt."
+    )
+    follow_up_window_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="A short message from the same person within this time is searched together"
+        " with their previous question (a reply to a message always is).",
     )
 
     @property

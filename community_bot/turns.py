@@ -19,6 +19,15 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """The message a question replies to (a Discord reply): the strongest sign of what the
+    question is about, so it is searched with a short question and shown to the model."""
+
+    author: Author
+    text: str
+
+
+@dataclass(frozen=True)
 class TokenEvent:
     """A piece of the answer as the model produces it."""
 

@@ -10,14 +10,20 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from community_bot.status import StatusReport
-from community_bot.turns import Author, FinalReply, TokenEvent
+from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 
 
 class ConversationLike(Protocol):
     """Turns in, streamed replies out; one memory per thread id."""
 
     def stream_turn(
-        self, thread_id: str, text: str, author: Author, profile: str | None = None
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TokenEvent | FinalReply]: ...
 
     async def reset(self, thread_id: str) -> None: ...
@@ -33,7 +39,9 @@ class Backend(Protocol):
 
     async def record_feedback(
         self, *, thread_id: str, run_id: str | None, user_id: str, score: int
-    ) -> None: ...
+    ) -> None:
+        """Store a vote: +1, -1, or 0 when the member took their reaction back."""
+        ...
 
     async def short_title(self, question: str) -> str: ...
 

@@ -15,8 +15,10 @@ from discord.gateway import DiscordWebSocket
 
 from community_bot.settings import Settings
 from discord_bot.backend import Backend
+from discord_bot.budget import metered
 from discord_bot.commands import build_tree
 from discord_bot.outlets import NO_MENTIONS
+from discord_bot.recovery import Recovery
 from discord_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,10 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
     edit. `discord.AutoShardedClient` when DISCORD_SHARDED (or DISCORD_SHARD_COUNT), connecting
     the shards in DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT when set (by default every shard of the
     count Discord recommends). The slash commands are registered on
-    the client's command tree and synced with Discord in `setup_hook` (after login). Start it
+    the client's command tree and synced with Discord in `setup_hook` (after login). Every REST
+    request waits for a slot of one budget (DISCORD_MAX_REQUESTS_PER_SECOND; `discord_bot.budget`).
+    On each READY the runtime settles questions a killed process left unanswered and reads back
+    what was asked during an outage (`discord_bot.recovery`). Start it
     with `await client.start(token)`; `await client.close()` stops taking messages, lets
     in-flight answers finish for up to DISCORD_SHUTDOWN_GRACE_SECONDS, then disconnects. The app
     itself (its checkpointer) is the caller's to close, after the client.
@@ -102,9 +107,19 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
         )
     else:
         client = CommunityClient(runtime, **options)
+    # Every REST call of this client takes a slot of the process's request budget first.
+    client.http.request = metered(runtime.budget, client.http.request)  # type: ignore[method-assign]
     runtime.bind(client)
     runtime.tree = build_tree(client, runtime)
+    recovery = Recovery(runtime)
+
+    async def on_ready() -> None:
+        await recovery.on_ready()
+
+    client.event(on_ready)
     client.event(runtime.on_message)
-    client.event(runtime.on_thread_create)
+    client.event(runtime.on_raw_message_edit)
+    client.event(runtime.on_raw_message_delete)
     client.event(runtime.on_raw_reaction_add)
+    client.event(runtime.on_raw_reaction_remove)
     return client

@@ -28,6 +28,10 @@ class ChannelQueues:
         """Channels with work queued or running."""
         return len(self._workers)
 
+    def busy_with(self, key: Hashable) -> bool:
+        """Whether the key has a job queued or running (a new job would wait)."""
+        return key in self._workers
+
     def submit(self, key: Hashable, job: Job) -> None:
         """Queue `job` behind the key's earlier jobs."""
         self._jobs.setdefault(key, deque()).append(job)

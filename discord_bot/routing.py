@@ -11,6 +11,10 @@ from dataclasses import dataclass
 import discord
 
 from community_bot.settings import Settings
+from discord_bot.addressing import mentions_me, replied_to
+
+_FENCED = re.compile(r"```.*?(?:```|$)", re.S)
+_RAW_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
 
 
 def thread_id_for(channel_id: int) -> str:
@@ -35,6 +39,8 @@ class Route:
     thread_id: str
     profile: str | None
     open_thread: bool = False  # thread mode: answer in a new Discord thread off this message
+    outside: bool = False  # addressed to the bot outside the channels it answers in
+    forum_post: bool = False  # the opening message of a forum post (its title is the question's)
 
 
 def _parent_id(channel: object) -> int | None:
@@ -42,17 +48,18 @@ def _parent_id(channel: object) -> int | None:
 
 
 def _replies_to(message: discord.Message, me: discord.abc.User) -> bool:
-    reference = message.reference
-    if reference is None:
-        return False
-    resolved = reference.resolved or reference.cached_message
-    return isinstance(resolved, discord.Message) and resolved.author.id == me.id
+    target = replied_to(message)
+    return target is not None and target.author.id == me.id
 
 
 def route_message(
     message: discord.Message, me: discord.abc.User, settings: Settings
 ) -> Route | None:
-    """The route for a message the bot should answer, or None to stay quiet."""
+    """The route for a message the bot should answer, or None to stay quiet.
+
+    A mention or a reply outside the answered channels gets a route with `outside` set when
+    DISCORD_ANSWER_MENTIONS_IN=allowed: the runtime points to where the bot answers instead.
+    """
     if message.author.bot or message.author.id == me.id:
         return None
     channel = message.channel
@@ -62,26 +69,27 @@ def route_message(
         return Route(channel.id, thread_id_for(channel.id), profile_for(settings, channel.id))
     parent_id = _parent_id(channel)
     forum_ids = set(settings.discord_forum_channel_ids)
-    if parent_id in forum_ids and message.id == channel.id:
-        return None  # a forum post's opening message is answered from THREAD_CREATE
+    if parent_id in forum_ids and message.id == channel.id:  # a new forum post: answer it there
+        profile = profile_for(settings, channel.id, parent_id)
+        return Route(channel.id, thread_id_for(channel.id), profile, forum_post=True)
     watched = settings.answer_channel_ids
     monitored = channel.id in watched or parent_id in watched or parent_id in forum_ids
-    mentioned = any(user.id == me.id for user in message.mentions)
-    if not (monitored or mentioned or _replies_to(message, me)):
+    if not (monitored or mentions_me(message, me) or _replies_to(message, me)):
         return None
     profile = profile_for(settings, channel.id, parent_id)
+    restricted = settings.discord_answer_mentions_in == "allowed" and (watched or forum_ids)
+    if not monitored and restricted:
+        return Route(channel.id, thread_id_for(channel.id), profile, outside=True)
     open_thread = settings.discord_thread_mode and channel.id in watched and parent_id is None
     return Route(channel.id, thread_id_for(channel.id), profile, open_thread)
 
 
-def question_text(message: discord.Message, me: discord.abc.User) -> str:
-    """The message text without the mention of the bot that addressed it."""
-    return re.sub(rf"<@!?{me.id}>", "", message.content).strip()
-
-
 def thread_title(question: str, limit: int = 100) -> str:
-    """The question's first words, a fallback title fitting Discord's 100-character limit."""
-    words = " ".join(question.split())
+    """A readable title from a question or a model's title: code blocks, backticks and raw
+    mentions removed, whitespace collapsed, trimmed on a word to Discord's 100 characters."""
+    text = _RAW_MENTION.sub("", _FENCED.sub(" ", question)).replace("`", "")
+    words = " ".join(text.split()).strip(" -:")
     if len(words) <= limit:
         return words or "Question"
-    return words[: limit - 1].rsplit(" ", 1)[0] + "…"
+    cut = words[: limit - 1].rsplit(" ", 1)[0] if " " in words[: limit - 1] else words[: limit - 1]
+    return cut + "…"

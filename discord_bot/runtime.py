@@ -1,51 +1,83 @@
 """The Discord event handlers: turn events into queued turns, reactions into feedback.
 
-Handlers stay thin: decide (routing), guard (rate limit, input size), then queue a job on the
-channel's FIFO. Everything slow runs in those jobs, so the gateway loop never waits on a model.
+Handlers stay thin: decide (routing, addressing), guard (rate limit, input size), record the
+question as in flight, then queue a job on the channel's FIFO. Everything slow runs in those
+jobs, so the gateway loop never waits on a model. A question stays editable (its edited text is
+answered) or deletable (not answered) until its turn starts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from community_bot.settings import Settings
-from community_bot.turns import Author, FinalReply
+from community_bot.turns import Author, FinalReply, Quoted
 from discord_bot import wording
+from discord_bot.addressing import addressed_to_another, clean_text, is_chit_chat, replied_to
+from discord_bot.attachments import read_attachments
 from discord_bot.backend import Backend
+from discord_bot.budget import RequestBudget, acknowledging, streaming
 from discord_bot.debounce import Debouncer
-from discord_bot.feedback import AnswerIndex, TurnRef, score_of
+from discord_bot.feedback import RETRACTED, AnswerIndex, TurnRef, score_of
+from discord_bot.inflight import InFlight
 from discord_bot.outlets import NO_MENTIONS, ChannelOutlet, InteractionOutlet, Outlet
 from discord_bot.queues import ChannelQueues
 from discord_bot.ratelimit import UserRateLimiter
-from discord_bot.routing import (
-    Route,
-    profile_for,
-    question_text,
-    route_message,
-    thread_id_for,
-    thread_title,
-)
+from discord_bot.routing import Route, profile_for, route_message, thread_id_for, thread_title
 from discord_bot.turns import Turn, run_turn
+from discord_bot.waiting import WaitingIndicators
 
 log = logging.getLogger(__name__)
+
+PROVISIONAL_TITLE_CHARS = 80
+HANDLED_MEMORY = 10_000
+BACKGROUND_GRACE_S = 2.0  # votes and renames left at shutdown: a rename may wait on a model
 
 
 def author_of(user: discord.abc.User) -> Author:
     return Author(id=str(user.id), name=user.display_name)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Asked:
-    """A message accepted for an answer, waiting out the debounce."""
+    """A message accepted for an answer, until its turn starts (edits and deletes apply)."""
 
     message: discord.Message
     route: Route
     text: str
+    reply_to: Quoted | None = None
+    typed: str = ""  # the text without attachments, for telling chit-chat from questions
+    to_another: bool = False  # addressed to another member
+    deleted: bool = False
+
+
+@dataclass
+class _Background:
+    """Fire-and-forget work (feedback, renames) kept referenced until it ends."""
+
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def run(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def finish(self, grace: float) -> None:
+        """Let the work end within `grace` seconds, then cancel what is left."""
+        if not self.tasks:
+            return
+        _, pending = await asyncio.wait(list(self.tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 class Runtime:
@@ -56,18 +88,33 @@ class Runtime:
         self.settings = settings
         self.queues = ChannelQueues()
         self.answers = AnswerIndex()
+        self.budget = RequestBudget(settings.discord_max_requests_per_second)
+        self.inflight = InFlight(settings.data_dir / "discord.sqlite")
+        # What an earlier process left unfinished, read before this one accepts anything.
+        self.left_over = self.inflight.unfinished()
         self.accepting = True
+        self.pending: dict[int, _Asked] = {}
+        self.waiting = WaitingIndicators(self._waiting_in)
+        self.background = _Background()
         self._limiter = UserRateLimiter(
             self.settings.rate_limit_per_minute, self.settings.rate_limit_burst
         )
         self._bursts: Debouncer[_Asked] = Debouncer(
             self.settings.discord_debounce_seconds, self._queue_burst
         )
+        self._pointed: set[tuple[int, int]] = set()
+        # Messages already handled: a backfill or a recovery may meet them again.
+        self._handled: OrderedDict[int, None] = OrderedDict()
         self._client: discord.Client | None = None
         self.tree: app_commands.CommandTree[discord.Client] | None = None
 
     def bind(self, client: discord.Client) -> None:
         self._client = client
+
+    @property
+    def client(self) -> discord.Client:
+        assert self._client is not None
+        return self._client
 
     @property
     def me(self) -> discord.ClientUser | None:
@@ -89,71 +136,126 @@ class Runtime:
             return wording.too_long(len(text), limit)
         return None
 
-    # --- events ------------------------------------------------------------------------
+    # --- messages ----------------------------------------------------------------------
 
     async def on_message(self, message: discord.Message) -> None:
         me = self.me
         if not self.accepting or me is None:
             return
+        if message.channel.id in self.settings.answer_channel_ids:
+            self.inflight.saw(message.channel.id, message.id)
+        if message.id in self._handled:
+            return
+        self._handled[message.id] = None
+        if len(self._handled) > HANDLED_MEMORY:
+            self._handled.popitem(last=False)
         route = route_message(message, me, self.settings)
         if route is None:
             return
-        text = question_text(message, me)
+        if route.outside:
+            await self._point_elsewhere(message)
+            return
+        text = clean_text(message, me)
+        if route.forum_post:  # a forum post's title is part of its question
+            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
+        if message.attachments:
+            attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
+            if attached.unread:
+                note = wording.some_files_not_read(attached.unread)
+                await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
+            if not text and not attached.text:
+                return
+            typed, text = text, "\n\n".join(part for part in (text, attached.text) if part)
+        else:
+            typed = text
         if not text:
             return
-        refusal = self.refusal(message.author.id, text)
+        to_another = addressed_to_another(message, me)
+        debounced = self.settings.discord_debounce_seconds > 0  # judged as a whole burst
+        judged = not debounced and not route.forum_post  # a forum post is always a question
+        if judged and await self._chit_chat(message, typed, to_another):
+            return
+        refusal = self.refusal(message.author.id, typed)
         if refusal is not None:
             if refusal:
                 await self._say(message, refusal)
             return
-        self._bursts.add((route.channel_id, message.author.id), _Asked(message, route, text))
+        self._accept(_Asked(message, route, text, self._quoted(message, me), typed, to_another))
 
-    async def on_thread_create(self, thread: discord.Thread) -> None:
-        """A new forum post: answer it in its thread, like a support forum's first responder."""
+    def _quoted(self, message: discord.Message, me: discord.abc.User) -> Quoted | None:
+        target = replied_to(message)
+        if target is None:
+            return None
+        return Quoted(author_of(target.author), clean_text(target, me))
+
+    def _accept(self, asked: _Asked) -> None:
+        """Remember the question (on disk too), show it was seen, and queue it."""
+        message, route = asked.message, asked.route
+        self.pending[message.id] = asked
+        self.inflight.accepted(message.id, message.channel.id)
+        busy = self.queues.busy_with(route.channel_id)
+        if route.open_thread or busy or self.settings.discord_debounce_seconds > 0:
+            self.waiting.show(message.channel, route.channel_id)
+        self._bursts.add((route.channel_id, message.author.id), asked)
+
+    def _waiting_in(self, channel_id: int) -> int:
+        return sum(1 for a in self.pending.values() if a.route.channel_id == channel_id)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A question edited before its turn starts is answered as edited."""
+        asked = self.pending.get(payload.message_id)
         me = self.me
-        if not self.accepting or me is None or thread.owner_id == me.id:
+        if asked is None or me is None or "content" not in payload.data:
             return
-        if thread.parent_id not in self.settings.discord_forum_channel_ids:
-            return
-        starter = thread.starter_message
-        if starter is None:
-            try:
-                starter = await thread.fetch_message(thread.id)
-            except discord.HTTPException:
-                log.warning("forum post %s has no readable opening message", thread.id)
-        body = question_text(starter, me) if starter is not None else ""
-        text = f"{thread.name}\n\n{body}".strip()
-        refusal = self.refusal(thread.owner_id or 0, text)
-        if refusal is not None:
-            if refusal:
-                await ChannelOutlet(thread).send(refusal)
-            return
-        author = author_of(starter.author) if starter else Author(str(thread.owner_id), "member")
-        turn = Turn(
-            thread_id_for(thread.id),
-            text,
-            author,
-            profile_for(self.settings, thread.id, thread.parent_id),
-        )
-        self._queue(thread.id, ChannelOutlet(thread), turn)
+        text = clean_text(payload.message, me)
+        if text:
+            asked.text = text
+        else:
+            self._forget(asked)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A question deleted before its turn starts is not answered."""
+        if (asked := self.pending.get(payload.message_id)) is not None:
+            self._forget(asked)
+
+    def _forget(self, asked: _Asked) -> None:
+        asked.deleted = True
+        self.pending.pop(asked.message.id, None)
+        self.inflight.done([asked.message.id])
+
+    # --- reactions ---------------------------------------------------------------------
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if (score := score_of(payload.emoji.name)) is not None and self._voter(payload):
+            self._vote(payload, score)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """Taking a 👍/👎 back retracts the vote."""
+        if score_of(payload.emoji.name) is not None and self._voter(payload):
+            self._vote(payload, RETRACTED)
+
+    def _voter(self, payload: discord.RawReactionActionEvent) -> bool:
+        """Members vote; the bot itself and other bots do not."""
         me = self.me
         if me is None or payload.user_id == me.id:
-            return
-        score = score_of(payload.emoji.name)
-        turn = self.answers.lookup(payload.message_id)
-        if score is None or turn is None:
-            return
+            return False
+        user = payload.member or self.client.get_user(payload.user_id)
+        return not (user is not None and user.bot)
+
+    def _vote(self, payload: discord.RawReactionActionEvent, score: int) -> None:
+        user_id = str(payload.user_id)
+        mine = self.me is not None and payload.message_author_id == self.me.id
+        turn = self.answers.vote(payload.message_id, user_id, score, mine=mine)
+        if turn is not None:  # otherwise held until the answer is final, or not an answer
+            self.background.run(self._record_vote(turn, user_id, score))
+
+    async def _record_vote(self, turn: TurnRef, user_id: str, score: int) -> None:
         try:
             await self.backend.record_feedback(
-                thread_id=turn.thread_id,
-                run_id=turn.run_id,
-                user_id=str(payload.user_id),
-                score=score,
+                thread_id=turn.thread_id, run_id=turn.run_id, user_id=user_id, score=score
             )
         except Exception:
-            log.exception("could not record feedback on message %s", payload.message_id)
+            log.exception("could not record feedback on turn %s", turn.run_id)
 
     # --- interactions ------------------------------------------------------------------
 
@@ -184,55 +286,140 @@ class Runtime:
     # --- turns -------------------------------------------------------------------------
 
     def _queue_burst(self, burst: list[_Asked]) -> None:
-        first, last, route = burst[0].message, burst[-1].message, burst[0].route
-        text = "\n".join(asked.text for asked in burst)
-        turn = Turn(route.thread_id, text, author_of(first.author), route.profile)
+        first = burst[0]
+        key = first.message.id if first.route.open_thread else first.route.channel_id
+        self.queues.submit(key, lambda: self._start(burst))
+
+    async def _start(self, burst: list[_Asked]) -> None:
+        """The burst's turn begins: its questions as they read now (edited, some deleted)."""
+        for asked in burst:
+            self.pending.pop(asked.message.id, None)
+        live = [asked for asked in burst if not asked.deleted]
+        if not live:
+            return
+        first, last = live[0], live[-1]
+        typed = "\n".join(asked.typed for asked in live)
+        debounced = self.settings.discord_debounce_seconds > 0 and not first.route.forum_post
+        if debounced and await self._chit_chat(last.message, typed, first.to_another):
+            self.inflight.done([asked.message.id for asked in live])
+            return
+        route = first.route
+        turn = Turn(
+            route.thread_id,
+            "\n".join(asked.text for asked in live),
+            author_of(first.message.author),
+            route.profile,
+            first.reply_to,
+            [asked.message.id for asked in live],
+        )
         if route.open_thread:
-            self.queues.submit(first.id, lambda: self._answer_in_new_thread(first, turn))
+            await self._answer_in_new_thread(first.message, turn)
         else:
-            self._queue(route.channel_id, ChannelOutlet(first.channel, reply_to=last), turn)
+            outlet = ChannelOutlet(first.message.channel, reply_to=last.message)
+            await self._run(route.channel_id, outlet, turn)
 
     def _queue(self, channel_id: int, outlet: Outlet, turn: Turn) -> None:
-        self.queues.submit(
-            channel_id,
-            lambda: run_turn(self.settings, self.backend, outlet, turn, self._answered(turn)),
+        self.queues.submit(channel_id, lambda: self._run(channel_id, outlet, turn))
+
+    async def _run(self, channel_id: int, outlet: Outlet, turn: Turn) -> None:
+        await run_turn(
+            self.settings,
+            self.backend,
+            outlet,
+            turn,
+            self._answered(turn),
+            budget=self.budget,
+            on_sent=self._sent(channel_id, turn),
         )
+        self.inflight.done(turn.question_ids)
 
     async def _answer_in_new_thread(self, message: discord.Message, turn: Turn) -> None:
-        """Thread mode: a new thread named after the question (its id and queue: the message's)."""
+        """Thread mode: a thread at once, named after the question; the model's title renames it
+        once when it arrives (Discord allows about two renames per ten minutes)."""
+        provisional = thread_title(turn.text, PROVISIONAL_TITLE_CHARS)
         try:
-            title = thread_title(await self.backend.short_title(turn.text))
-        except Exception:
-            log.exception("short title failed; using the question's first words")
-            title = thread_title(turn.text)
-        try:
-            thread = await message.create_thread(name=title)
+            with acknowledging():
+                thread = await message.create_thread(name=provisional)
         except discord.HTTPException:
             log.exception("could not open a thread for message %s; answering in place", message.id)
-            await run_turn(
-                self.settings,
-                self.backend,
-                ChannelOutlet(message.channel, message),
-                turn,
-                self._answered(turn),
-            )
+            await self._run(message.channel.id, ChannelOutlet(message.channel, message), turn)
             return
-        in_thread = Turn(thread_id_for(thread.id), turn.text, turn.author, turn.profile)
-        await run_turn(
-            self.settings, self.backend, ChannelOutlet(thread), in_thread, self._answered(in_thread)
+        self.background.run(self._rename(thread, turn.text, provisional))
+        in_thread = Turn(
+            thread_id_for(thread.id),
+            turn.text,
+            turn.author,
+            turn.profile,
+            turn.reply_to,
+            turn.question_ids,
         )
+        await self._run(thread.id, ChannelOutlet(thread), in_thread)
+
+    async def _rename(self, thread: discord.Thread, question: str, provisional: str) -> None:
+        try:
+            title = thread_title(await self.backend.short_title(question))
+            if title != provisional:
+                with streaming():  # cosmetic: answers go first
+                    await thread.edit(name=title)
+        except Exception:
+            log.warning("could not give thread %s the model's title", thread.id, exc_info=True)
+
+    def _sent(self, channel_id: int, turn: Turn) -> Callable[[list[int]], None]:
+        """The answer's messages so far: votes on them are held, a crash can mark them."""
+
+        def sent(message_ids: list[int]) -> None:
+            self.answers.streaming(message_ids[-1], turn.thread_id)
+            for question_id in turn.question_ids:
+                self.inflight.answering(question_id, channel_id, message_ids)
+            self.waiting.posted(channel_id)
+
+        return sent
 
     def _answered(self, turn: Turn) -> Callable[[list[int], FinalReply], None]:
         def remember(message_ids: list[int], final: FinalReply) -> None:
-            self.answers.remember(message_ids, TurnRef(turn.thread_id, final.run_id))
+            ref = TurnRef(turn.thread_id, final.run_id)
+            for user_id, score in self.answers.remember(message_ids, ref):
+                self.background.run(self._record_vote(ref, user_id, score))
 
         return remember
+
+    # --- small replies -----------------------------------------------------------------
 
     async def _say(self, message: discord.Message, text: str) -> None:
         try:
             await ChannelOutlet(message.channel, reply_to=message).send(text)
         except discord.HTTPException:
             log.exception("could not reply in channel %s", message.channel.id)
+
+    async def _chit_chat(self, message: discord.Message, typed: str, to_another: bool) -> bool:
+        """Handle thanks, greetings and talk between members (DISCORD_CHIT_CHAT); True when
+        it was that, and nothing more is to be done."""
+        mode = self.settings.discord_chit_chat
+        if mode == "answer" or not is_chit_chat(typed, to_another=to_another):
+            return False
+        if mode == "react" and not to_another:
+            await self._react(message, wording.CHIT_CHAT_REACTION)
+        return True
+
+    async def _react(self, message: discord.Message, emoji: str) -> None:
+        try:
+            with streaming():
+                await message.add_reaction(emoji)
+        except discord.HTTPException as exc:
+            log.debug("could not react in channel %s: %s", message.channel.id, exc)
+
+    async def _point_elsewhere(self, message: discord.Message) -> None:
+        """Mentioned outside the answered channels: say where it answers, once per person and
+        channel, rather than a silence that reads as broken."""
+        key = (message.author.id, message.channel.id)
+        if key in self._pointed:
+            return
+        self._pointed.add(key)
+        places = [
+            *sorted(self.settings.answer_channel_ids),
+            *self.settings.discord_forum_channel_ids,
+        ]
+        await self._say(message, wording.answers_elsewhere(places))
 
     # --- shutdown ----------------------------------------------------------------------
 
@@ -241,6 +428,9 @@ class Runtime:
         self.accepting = False
         self._bursts.flush_all()
         finished = await self.queues.drain(self.settings.discord_shutdown_grace_seconds)
+        await self.waiting.stop()
+        await self.background.finish(BACKGROUND_GRACE_S)
+        self.inflight.close()
         log.info(
             "discord runtime stopped (%s)", "all answers sent" if finished else "some cancelled"
         )

@@ -5,6 +5,10 @@ per `edit_interval` — a throttle kept per message, so one busy channel never s
 intermediate edit has its code fences balanced; when a message nears the length limit the text
 continues in a new one (reopening the fence it was inside). `finish` then edits the messages to
 the exact final texts, which may differ from the streamed draft.
+
+Under the process-wide request budget (`discord_bot.budget`) an intermediate edit waits for a
+STREAM slot before it reads its draft, so edits coalesce when the bot is busy; first messages
+and final edits are URGENT.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from community_bot.text.fences import balance_fences, is_inside_fence
+from discord_bot.budget import STREAM, RequestBudget, prepaid
 from discord_bot.outlets import Outlet
 
 FENCE_MARGIN = 16  # room for the closing fence balance_fences may add
@@ -53,8 +58,13 @@ class StreamedReply:
         edit_interval: float,
         limit: int,
         clock: Callable[[], float] = time.monotonic,
+        budget: RequestBudget | None = None,
+        on_sent: Callable[[list[int]], None] | None = None,
     ) -> None:
         self._outlet = outlet
+        self._budget = budget
+        self._on_sent = on_sent
+        self._slot: asyncio.Future[None] | None = None
         self._interval = edit_interval
         self._limit = limit - FENCE_MARGIN
         self._clock = clock
@@ -98,6 +108,8 @@ class StreamedReply:
                 ids.append(segment.message_id)
             else:
                 ids.append(await self._outlet.send(text))
+                if self._on_sent is not None:
+                    self._on_sent([*self.message_ids, *ids[len(self.message_ids) :]])
         for segment in segments[len(final_texts) :]:
             if segment.message_id is not None:
                 await self._outlet.delete(segment.message_id)
@@ -111,6 +123,8 @@ class StreamedReply:
     async def _stop_pump(self) -> None:
         self._closing.set()
         self._wake.set()
+        if self._slot is not None:
+            self._slot.cancel()  # a final edit follows: the pending streamed one is moot
         if self._pump is not None:
             await self._pump
 
@@ -148,13 +162,35 @@ class StreamedReply:
             if segment.message_id is None:
                 segment.message_id = await self._outlet.send(draft)
                 segment.shown, segment.edited_at = draft, self._clock()
+                if self._on_sent is not None:
+                    self._on_sent(self.message_ids)
                 continue
             wait = segment.edited_at + self._interval - self._clock()
             if wait > 0:
                 waits.append(wait)
+            elif await self._stream_slot():
+                draft = self._draft(segment)  # the newest text: waiting for a slot coalesces
+                with prepaid(self._budget) if self._budget else contextlib.nullcontext():
+                    await self._edit(segment, draft)
             else:
-                await self._edit(segment, draft)
+                return None
         return min(waits) if waits else None
+
+    async def _stream_slot(self) -> bool:
+        """Wait for a STREAM slot of the budget; False when the answer is finishing instead."""
+        if self._budget is None:
+            return True
+        self._slot = asyncio.ensure_future(self._budget.take(STREAM))
+        try:
+            await self._slot
+            return True
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self._closing.is_set() and task is not None and not task.cancelling():
+                return False
+            raise
+        finally:
+            self._slot = None
 
     async def _edit(self, segment: _Segment, text: str) -> None:
         assert segment.message_id is not None

@@ -9,14 +9,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import discord
 
 from community_bot.settings import Settings
-from community_bot.turns import Author, FinalReply, TokenEvent
+from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from discord_bot import wording
 from discord_bot.backend import Backend
+from discord_bot.budget import RequestBudget, acknowledging, streaming
 from discord_bot.outlets import Outlet
 from discord_bot.streaming import StreamedReply
 
@@ -33,17 +34,28 @@ class Turn:
     text: str
     author: Author
     profile: str | None
+    reply_to: Quoted | None = None  # the message it replies to, context for the model
+    question_ids: list[int] = field(default_factory=list)  # the Discord messages it answers
 
 
 Answered = Callable[[list[int], FinalReply], None]
+Sent = Callable[[list[int]], None]
 
 
-async def _keep_typing(outlet: Outlet) -> None:
+async def keep_typing(outlet: Outlet) -> None:
+    """Show "typing…" now and every few seconds until cancelled (refreshes are low priority)."""
+    first = True
     while True:
         try:
-            await outlet.typing()
+            if first:
+                with acknowledging():
+                    await outlet.typing()
+            else:
+                with streaming():
+                    await outlet.typing()
         except discord.HTTPException as exc:  # cosmetic: never fail a turn over it
             log.debug("typing indicator failed: %s", exc)
+        first = False
         await asyncio.sleep(TYPING_REFRESH_SECONDS)
 
 
@@ -53,18 +65,27 @@ async def run_turn(
     outlet: Outlet,
     turn: Turn,
     on_answered: Answered | None = None,
+    *,
+    budget: RequestBudget | None = None,
+    on_sent: Sent | None = None,
 ) -> None:
-    """Stream `turn`'s answer to `outlet`; never raises except on cancellation."""
+    """Stream `turn`'s answer to `outlet`; never raises except on cancellation.
+
+    `on_sent` hears the answer's message ids each time one more is sent (votes and crash
+    records need them before the answer is final); `on_answered` hears the final ids.
+    """
     reply = StreamedReply(
         outlet,
         edit_interval=settings.discord_edit_interval_seconds,
         limit=settings.max_response_chars,
+        budget=budget,
+        on_sent=on_sent,
     )
-    typing = asyncio.create_task(_keep_typing(outlet))
+    typing = asyncio.create_task(keep_typing(outlet))
     final: FinalReply | None = None
     try:
         stream = backend.conversation.stream_turn(
-            turn.thread_id, turn.text, turn.author, turn.profile
+            turn.thread_id, turn.text, turn.author, turn.profile, reply_to=turn.reply_to
         )
         async for event in stream:
             if isinstance(event, TokenEvent):

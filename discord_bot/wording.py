@@ -6,16 +6,47 @@ Kept in one place so the tone stays consistent and tests can compare against the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from community_bot.settings import DISCORD_MESSAGE_LIMIT
+from community_bot.text.fences import balance_fences
+from community_bot.text.splitting import join_chunks
 from community_bot.types import Citation
+
+TINY_CHUNK_CHARS = 100  # a last message this short goes back into the one before, if it fits
+_BLANK_BEFORE_CLOSER = re.compile(r"\n\n([ \t]*(?:`{3,}|~{3,}))$")
 
 TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
 RESET_DONE = "Done: I've forgotten this channel's conversation."
 RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
 DMS_DISABLED = "I only answer in the server's channels."
 EMPTY_QUESTION = "Ask me something and I'll look it up."
+FILES_NOT_READ = (
+    "I can't read attached files like that yet; please paste the relevant part as text "
+    "(text files such as .txt, .md, .py or logs I do read)."
+)
+CHIT_CHAT_REACTION = "🙂"
+INTERRUPTED = (
+    "-# ⚠️ I was interrupted (restarted) before finishing this answer. "
+    "Please ask again if you still need it."
+)
+
+
+def some_files_not_read(names: Sequence[str]) -> str:
+    return f"I can't read {', '.join(names)} yet, so I answered from your message alone."
+
+
+def answers_elsewhere(channel_ids: Sequence[int]) -> str:
+    places = ", ".join(f"<#{channel_id}>" for channel_id in channel_ids)
+    return f"I answer questions in {places}: ask me there (or use `/ask` here)."
+
+
+def interrupted(shown: str, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+    """A half-written answer, closed with a note that it was cut off."""
+    room = limit - len(INTERRUPTED) - 3
+    body = balance_fences(shown if len(shown) <= room - 8 else shown[: room - 9] + "…")
+    return f"{body}\n\n{INTERRUPTED}" if body.strip() else INTERRUPTED
 
 
 def too_long(length: int, limit: int) -> str:
@@ -53,7 +84,7 @@ def with_sources(chunks: Sequence[str], citations: Sequence[Citation]) -> list[s
 
     When the last chunk is too full, the sources line becomes one more small message.
     """
-    messages = [chunk for chunk in chunks if chunk.strip()]
+    messages = tidy(chunk for chunk in chunks if chunk.strip())
     line = sources_line(citations)
     if not line:
         return messages
@@ -62,3 +93,21 @@ def with_sources(chunks: Sequence[str], citations: Sequence[Citation]) -> list[s
     else:
         messages.append(line)
     return messages
+
+
+def tidy(chunks: Iterable[str]) -> list[str]:
+    """The split answer as Discord should show it: a tiny last piece merged back into the
+    message before it when both fit in one (Discord takes 2,000 characters; the split aims
+    lower), and no blank line before the fence that closes a continued code block."""
+    messages = list(chunks)
+    if len(messages) >= 2 and len(messages[-1].strip()) <= TINY_CHUNK_CHARS:
+        try:
+            merged = join_chunks(messages[-2:])
+        except ValueError:
+            merged = ""
+        if merged and len(merged) <= DISCORD_MESSAGE_LIMIT:
+            messages[-2:] = [merged]
+    return [
+        _BLANK_BEFORE_CLOSER.sub(r"\n\1", message) if n < len(messages) - 1 else message
+        for n, message in enumerate(messages)
+    ]

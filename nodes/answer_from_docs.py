@@ -48,7 +48,7 @@ def docs_answer(passages: list[Passage], *, model_configured: bool) -> str:
     """The quoted-passages reply, numbered so the citations line up."""
     lead = MODEL_DOWN if model_configured else NO_MODEL
     if not passages:
-        return f"{lead.split(',')[0]}, and {NOTHING_FOUND[0].lower()}{NOTHING_FOUND[1:]}"
+        return f"{lead.split(',')[0]}, and {NOTHING_FOUND}"  # "I" stays upper-case
     quotes = [
         f"**{passage_label(p)}** [{n}]\n{_quote(excerpt(p['text']))}"
         for n, p in enumerate(passages, start=1)

@@ -16,7 +16,7 @@ from langchain_core.messages.utils import count_tokens_approximately, trim_messa
 from langgraph.runtime import Runtime
 
 from nodes.context import Context, opened_services
-from nodes.history import speaker_of, text_of
+from nodes.history import quoted_of, speaker_of, text_of
 from nodes.state import State
 
 
@@ -63,9 +63,13 @@ def _with_speaker(message: AnyMessage) -> AnyMessage:
     speaker = speaker_of(message)
     if not isinstance(message, HumanMessage) or not speaker:
         return message
+    text = text_of(message)
+    if quoted := quoted_of(message):  # a Discord reply: what it answers is part of the question
+        name, said = quoted
+        text = f'(replying to {name}: "{said}")\n{text}'
     # A copy, not a new message: the prompt is rebuilt every turn, and validation is the
     # larger part of constructing a message.
-    return message.model_copy(update={"content": f"{speaker}: {text_of(message)}"})
+    return message.model_copy(update={"content": f"{speaker}: {text}"})
 
 
 def _prefix_first_human(window: list[AnyMessage], primer: str) -> list[AnyMessage]:

@@ -1,7 +1,8 @@
 """Node: search the knowledge base for the newest question.
 
-A short follow-up ("and on windows?") says little by itself, so it is searched together with the
-question before it.
+A short follow-up ("and on windows?") says little by itself, so it is searched together with what
+it follows: the message it replies to, or the same person's recent previous question
+(`nodes.history.follow_up_of`; FOLLOW_UP_WINDOW_SECONDS).
 """
 
 from __future__ import annotations
@@ -11,24 +12,20 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from nodes.context import Context, services_of
-from nodes.history import latest_question, previous_question
+from nodes.history import follow_up_of, latest_question
 from nodes.state import State
-
-FOLLOW_UP_WORDS = 6
 
 
 async def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = services_of(runtime)
-    query = retrieval_query(state)
+    query = retrieval_query(state, services.settings.follow_up_window_seconds)
     passages, outcome = await services.knowledge.retrieve(query)
     return {"passages": passages, "retrieval": outcome}
 
 
-def retrieval_query(state: State) -> str:
-    """The text to search for: the question, widened by its predecessor when it is a follow-up."""
+def retrieval_query(state: State, window_seconds: float) -> str:
+    """The text to search for: the question, widened by what it follows up on, if anything."""
     messages = state["messages"]
     question = latest_question(messages)
-    previous = previous_question(messages)
-    if previous and len(question.split()) <= FOLLOW_UP_WORDS:
-        return f"{previous}\n{question}"
-    return question
+    previous = follow_up_of(messages, window_seconds)
+    return f"{previous}\n{question}" if previous else question

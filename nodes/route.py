@@ -16,7 +16,7 @@ from langgraph.types import Command
 
 from community_bot.types import RETRIEVAL_ONLY
 from nodes.context import Context, services_of
-from nodes.history import latest_question, previous_question
+from nodes.history import follow_up_of, latest_question
 from nodes.state import State
 
 
@@ -30,7 +30,7 @@ async def route(
     choice = services.router(
         latest_question(messages),
         previous_tier=previous["tier"] if previous else None,
-        previous_text=previous_question(messages),
+        previous_text=follow_up_of(messages, services.settings.follow_up_window_seconds),
         kb_top_score=retrieval["top_score"] if retrieval else None,
         kb_hit=retrieval["hit"] if retrieval else None,
     )

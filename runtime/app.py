@@ -27,7 +27,7 @@ from community_bot.settings import Settings
 from community_bot.sqlite_store import sqlite_store_class
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, StatusReport
-from community_bot.types import TIERS
+from community_bot.types import RETRIEVAL_ONLY, TIERS
 from graph.builder import build_graph
 from nodes.services import Services, build_services
 from prompts.loader import instruction
@@ -38,6 +38,15 @@ if TYPE_CHECKING:  # the source agents (croniter, YAML) load only for a long-run
 
 TITLE_WORDS = 6
 log = logging.getLogger(__name__)
+
+
+def _usable(model: str, why: str | None) -> bool:
+    """A tier is usable when it resolves to a model and nothing but a pin (BACKEND_MODE, which
+    the admin chose) changed it: a pin is a note, not an outage."""
+    if model == RETRIEVAL_ONLY:
+        return False
+    reasons = [] if why is None else why.split("; ")
+    return all(reason.startswith("BACKEND_MODE=") for reason in reasons)
 
 
 class App:
@@ -68,9 +77,8 @@ class App:
         rows = []
         for tier in TIERS:
             _, why = models.effective_tier(tier)
-            rows.append(
-                ModelStatus(tier, models.model_for(tier), available=why is None, note=why or "")
-            )
+            model = models.model_for(tier)
+            rows.append(ModelStatus(tier, model, _usable(model, why), note=why or ""))
         describe = getattr(self.services.knowledge, "describe_sources", None)
         sources = list(describe()) if callable(describe) else []
         turns, cost = self.ledger.today()

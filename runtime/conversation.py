@@ -17,9 +17,9 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from community_bot import transcripts
-from community_bot.turns import Author, FinalReply, ReplyListener, TokenEvent, TurnEvent
+from community_bot.turns import Author, FinalReply, Quoted, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
-from nodes.history import AUTHOR_ID, AUTHOR_NAME
+from nodes.history import human_kwargs
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -65,9 +65,18 @@ class Conversation:
         self._observer = observer
 
     async def stream_turn(
-        self, thread_id: str, text: str, author: Author, profile: str | None = None
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TurnEvent]:
         """Yield TokenEvents as the answer is generated, then exactly one FinalReply.
+
+        `reply_to` is the message the question replies to (searched with a short question and
+        shown to the model as context).
 
         The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
         running summary, dropping the thread's superseded checkpoints) finishes before this
@@ -80,13 +89,20 @@ class Conversation:
             else nullcontext(_unobserved)
         )
         with watch as answered:
-            async for event in self._run_graph(run_id, thread_id, text, author, profile):
+            turn = self._run_graph(run_id, thread_id, text, author, profile, reply_to)
+            async for event in turn:
                 if isinstance(event, FinalReply):
                     answered(event)
                 yield event
 
     async def _run_graph(
-        self, run_id: str, thread_id: str, text: str, author: Author, profile: str | None
+        self,
+        run_id: str,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None,
+        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TurnEvent]:
         started = time.perf_counter()
         config: RunnableConfig = {
@@ -94,7 +110,7 @@ class Conversation:
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
         human = HumanMessage(
-            content=text, additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name}
+            content=text, additional_kwargs=human_kwargs(author, time.time(), reply_to)
         )
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}

@@ -192,7 +192,8 @@ class RoutedGateway:
         if self.mode == "auto" and self.over_budget() and tier != "small":
             tier = TIERS[TIERS.index(tier) - 1]
             reasons.append(f"daily budget ${self.settings.daily_budget_usd:.2f} reached")
-        wanted = self._nova if self.mode == "nova" else self._tier_models.get(tier)
+        pinned = {"nova": self._nova, "ollama": self._ollama}
+        wanted = pinned[self.mode] if self.mode in pinned else self._tier_models.get(tier)
         links = self.chain(tier)
         if self.mode != "auto":
             reasons.append(f"BACKEND_MODE={self.mode}")

@@ -144,7 +144,8 @@ class BotMetrics:
         self.turn_errors.labels(type(error).__name__).inc()
 
     def vote(self, score: int, model: str | None) -> None:
-        self.feedback.labels("up" if score > 0 else "down", model or "unknown").inc()
+        vote = "up" if score > 0 else "down" if score < 0 else "retracted"
+        self.feedback.labels(vote, model or "unknown").inc()
 
 
 class MetricsServer:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from community_bot.status import ModelStatus, StatusReport
 from community_bot.text.splitting import split_reply
-from community_bot.turns import Author, FinalReply, TokenEvent
+from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from community_bot.types import Citation
 
 Answer = Callable[[str, str, list[tuple[str, str]]], str]  # (thread, text, history) -> reply
@@ -37,12 +37,20 @@ class ScriptedConversation:
     notify: Callable[[], None] = lambda: None  # tests pass the emulator's change signal
     fail_with: Exception | None = None
     resets: list[str] = field(default_factory=list)
+    replies_to: list[Quoted | None] = field(default_factory=list)  # per turn, as turns
 
     async def stream_turn(
-        self, thread_id: str, text: str, author: Author, profile: str | None = None
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TokenEvent | FinalReply]:
         history = self.memory.setdefault(thread_id, [])
         self.turns.append((thread_id, text, author, profile))
+        self.replies_to.append(reply_to)
         self.notify()
         if self.fail_with is not None:
             raise self.fail_with
@@ -75,6 +83,7 @@ class ScriptedBackend:
     feedback: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     rate_limited: int = 0
+    title_gate: asyncio.Event | None = None  # when set, titles wait for it (thread-mode tests)
 
     async def status(self) -> StatusReport:
         return StatusReport(
@@ -91,6 +100,8 @@ class ScriptedBackend:
         self.conversation.notify()
 
     async def short_title(self, question: str) -> str:
+        if self.title_gate is not None:
+            await self.title_gate.wait()
         title = "Title: " + " ".join(question.split()[:4])
         self.titles.append(title)
         return title

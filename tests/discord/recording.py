@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from community_bot.status import StatusReport
-from community_bot.turns import Author, FinalReply, TokenEvent
+from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from runtime.app import App
 
 
@@ -18,9 +18,16 @@ class RecordingConversation:
         self.tokens = 0
 
     async def stream_turn(
-        self, thread_id: str, text: str, author: Author, profile: str | None = None
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TokenEvent | FinalReply]:
-        async for event in self._inner.stream_turn(thread_id, text, author, profile):
+        turn = self._inner.stream_turn(thread_id, text, author, profile, reply_to=reply_to)
+        async for event in turn:
             if isinstance(event, FinalReply):
                 self.finals.append(event)
                 self._notify()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from community_bot.text.splitting import split_reply
+from discord_bot.wording import with_sources
 from tests.discord.conftest import fences_balanced, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 
@@ -34,11 +35,15 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
     settings = make_settings(emu, tmp_path, max_response_chars=300)
     async with running_bot(emu, settings, backend):
         question = await emu.send_user_message(channel, emu.alice, "How do I print?")
-        chunks = split_reply(LONG_ANSWER, 300)
+        chunks = with_sources(split_reply(LONG_ANSWER, 300), [])
         await emu.wait_for(lambda: emu.bot_texts(channel) == chunks, what="the final chunks")
 
     messages = emu.bot_messages(channel)
     assert len(chunks) >= 3
+    continued = [m["content"] for m in messages if m["content"].startswith("```python")]
+    assert continued, "no message continues the code block"
+    for text in emu.bot_texts(channel):
+        assert not text.endswith("\n\n```"), text  # no blank line before a closing fence
     assert messages[0]["message_reference"]["message_id"] == str(question)
     typing = emu.requests_to("POST", rf"/channels/{channel}/typing")
     creates = emu.requests_to("POST", rf"/channels/{channel}/messages$")
@@ -53,10 +58,22 @@ async def test_question_in_configured_channel_is_streamed_and_split(emulator, tm
         assert all(b - a >= 0.2 - 0.02 for a, b in itertools.pairwise(times))
 
 
+async def test_a_tiny_leftover_of_a_split_goes_back_into_the_message_before(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    answer = " ".join(["word"] * 62) + " end."  # the split leaves "word end." alone
+    assert len(split_reply(answer, 300)) == 2
+    backend = scripted(emu, answer=lambda *_: answer, limit=300, words_per_token=5)
+    settings = make_settings(emu, tmp_path, max_response_chars=300)
+    async with running_bot(emu, settings, backend):
+        await emu.send_user_message(emu.general, emu.alice, "Say a lot?")
+        await emu.wait_for(lambda: emu.bot_texts(emu.general) == [answer], what="one message")
+
+
 async def test_unconfigured_channel_gets_nothing_unless_mentioned(emulator, tmp_path):
     emu: DiscordEmulator = emulator
     backend = scripted(emu)
-    async with running_bot(emu, make_settings(emu, tmp_path), backend):
+    settings = make_settings(emu, tmp_path, discord_answer_mentions_in="anywhere")
+    async with running_bot(emu, settings, backend):
         await emu.send_user_message(emu.offtopic, emu.alice, "anyone here?")
         await emu.send_user_message(emu.general, emu.other_bot, "I am a bot, ignore me")
         await emu.send_user_message(emu.general, emu.alice, "first question")
@@ -76,6 +93,27 @@ async def test_unconfigured_channel_gets_nothing_unless_mentioned(emulator, tmp_
         await emu.send_user_message(emu.offtopic, emu.bob, "and then?", reply_to=answer)
         replied = [*mentioned, "Answer to: and then? (remembered 1)"]
         await emu.wait_for(lambda: emu.bot_texts(emu.offtopic) == replied, what="reply answer")
+
+
+async def test_by_default_mentions_elsewhere_get_one_pointer_to_the_answered_channels(
+    emulator, tmp_path
+):
+    emu: DiscordEmulator = emulator
+    backend = scripted(emu)
+    bot_id = int(emu.bot_user["id"])
+    async with running_bot(emu, make_settings(emu, tmp_path), backend):
+        for text in ("what is this?", "hello??"):
+            await emu.send_user_message(
+                emu.offtopic, emu.bob, f"<@{bot_id}> {text}", mentions=[bot_id]
+            )
+        await emu.send_user_message(emu.general, emu.alice, "a real question?")
+        await emu.wait_for(lambda: len(emu.bot_texts(emu.general)) == 1, what="general answer")
+        await emu.wait_for(lambda: emu.bot_texts(emu.offtopic), what="the pointer")
+    assert emu.bot_texts(emu.offtopic) == [
+        f"I answer questions in <#{emu.general}>, <#{emu.support}>: ask me there"
+        " (or use `/ask` here)."
+    ]
+    assert [turn[1] for turn in backend.conversation.turns] == ["a real question?"]
 
 
 async def test_two_channels_never_share_memory(emulator, tmp_path):
@@ -113,7 +151,7 @@ async def test_everyone_in_model_output_pings_nobody(emulator, tmp_path):
     backend = scripted(emu, answer=lambda *_: expected, words_per_token=4)
     settings = make_settings(emu, tmp_path)
     async with running_bot(emu, settings, backend):
-        await emu.send_user_message(emu.general, emu.alice, "ping everyone please")
+        await emu.send_user_message(emu.general, emu.alice, "what would you say to everyone?")
         await emu.invoke_slash(
             "ask", {"question": "ping them"}, channel_id=emu.support, user_id=emu.alice
         )

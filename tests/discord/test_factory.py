@@ -27,8 +27,8 @@ async def test_sharding_is_one_setting_away(emulator, tmp_path):
     settings = make_settings(emu, tmp_path, discord_sharded=True)
     async with running_bot(emu, settings, scripted(emu)) as client:
         assert isinstance(client, discord.AutoShardedClient)
-        await emu.send_user_message(emu.general, emu.alice, "sharded hello")
-        expected = ["Answer to: sharded hello (remembered 0)"]
+        await emu.send_user_message(emu.general, emu.alice, "sharded question?")
+        expected = ["Answer to: sharded question? (remembered 0)"]
         await emu.wait_for(lambda: emu.bot_texts(emu.general) == expected, what="answer")
     assert any(r.path.endswith("/gateway/bot") for r in emu.requests)
 

@@ -98,8 +98,8 @@ async def test_a_process_receives_only_its_shards_guilds(emulator, tmp_path):
     )
     async with running_bot(emu, settings, scripted(emu)) as client:
         assert emu.gateway.live_shards == {1}
-        await emu.send_user_message(on_one, emu.alice, "hello from shard one")  # type: ignore[attr-defined]
-        expected = ["Answer to: hello from shard one (remembered 0)"]
+        await emu.send_user_message(on_one, emu.alice, "question from shard one?")  # type: ignore[attr-defined]
+        expected = ["Answer to: question from shard one? (remembered 0)"]
         await emu.wait_for(lambda: emu.bot_texts(on_one) == expected, what="the answer")
         names = {guild.name for guild in client.guilds}
         assert "one" in names
@@ -121,9 +121,9 @@ async def test_without_a_count_the_sharded_client_opens_what_discord_recommends(
     async with running_bot(emu, settings, scripted(emu)):
         await emu.wait_for(lambda: emu.gateway.live_shards == {0, 1}, what="both shards")
         for channel in (on_zero, on_one):
-            await emu.send_user_message(channel, emu.bob, f"hello {channel}")  # type: ignore[attr-defined]
+            await emu.send_user_message(channel, emu.bob, f"question in {channel}?")  # type: ignore[attr-defined]
         for channel in (on_zero, on_one):
-            expected = [f"Answer to: hello {channel} (remembered 0)"]
+            expected = [f"Answer to: question in {channel}? (remembered 0)"]
             await emu.wait_for(lambda c=channel, e=expected: emu.bot_texts(c) == e, what="answer")
 
 

@@ -76,6 +76,9 @@ class DiscordEmulator:
         self.messages: dict[int, Payload] = {}  # insertion order is creation order
         self.interactions: dict[str, EmulatedInteraction] = {}
         self.commands: list[Payload] = []
+        self.renames: dict[int, list[str]] = {}  # channel id → names given by PATCH
+        self.bot_reactions: dict[int, set[str]] = {}  # message id → the bot's reactions on it
+        self.attachments: dict[str, bytes] = {}  # URL path → file content
         self._add_member(self.bot_user, [])
         self._changed = asyncio.Event()
         self.gateway = Gateway(self._ready_payloads, self.changed)
@@ -139,6 +142,7 @@ class DiscordEmulator:
         """Serve on a free port and point discord.py's endpoints here."""
         app = web.Application()
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/attachments/{id}/{name}", self._serve_attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest.handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -150,6 +154,10 @@ class DiscordEmulator:
         self._saved_endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
         Route.BASE = self.base_url
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+
+    async def _serve_attachment(self, request: web.Request) -> web.Response:
+        data = self.attachments.get(request.path)
+        return web.Response(body=data) if data is not None else web.Response(status=404)
 
     async def stop(self) -> None:
         if self._saved_endpoints is not None:
@@ -237,8 +245,12 @@ class DiscordEmulator:
         *,
         mentions: Iterable[int] = (),
         reply_to: int | None = None,
+        attachments: Iterable[tuple[str, bytes]] = (),
+        deliver: bool = True,
     ) -> int:
-        """A member posts a message; returns its id."""
+        """A member posts a message; returns its id. Mentions of members are those listed in
+        `mentions`, of roles those written `<@&id>`; `attachments` are (file name, content).
+        With `deliver=False` it is only stored (sent while the bot's session is gone)."""
         reference = self.messages[reply_to] if reply_to is not None else None
         author = self.users[author_id]
         data = self.store_message(channel_id, author, content, reference)
@@ -246,9 +258,43 @@ class DiscordEmulator:
             {**self.users[u], "member": p.member(self.users[u], [], with_user=False)}
             for u in mentions
         ]
+        data["mention_roles"] = re.findall(r"<@&(\d+)>", content)
         data["mention_everyone"] = "@everyone" in content or "@here" in content
-        await self.dispatch("MESSAGE_CREATE", data)
+        data["attachments"] = [self._attachment(name, body) for name, body in attachments]
+        if deliver:
+            await self.dispatch("MESSAGE_CREATE", data)
         return int(data["id"])
+
+    def _attachment(self, name: str, body: bytes) -> Payload:
+        attachment_id = p.snowflake()
+        path = f"/attachments/{attachment_id}/{name}"
+        self.attachments[path] = body
+        kind = "text/plain; charset=utf-8" if name.endswith((".txt", ".log")) else None
+        url = f"http://127.0.0.1:{self.port}{path}"
+        data: Payload = {
+            "id": str(attachment_id),
+            "filename": name,
+            "size": len(body),
+            "url": url,
+            "proxy_url": url,
+        }
+        if kind is not None or name.endswith(".png"):
+            data["content_type"] = kind or "image/png"
+        return data
+
+    async def edit_user_message(self, message_id: int, content: str) -> None:
+        """The author edits their message: MESSAGE_UPDATE with the whole new message."""
+        data = self.messages[message_id]
+        data["content"] = content
+        data["edited_timestamp"] = p.now_iso()
+        await self.dispatch("MESSAGE_UPDATE", dict(data))
+
+    async def delete_user_message(self, message_id: int) -> None:
+        data = self.messages.pop(message_id)
+        event = {"id": data["id"], "channel_id": data["channel_id"]}
+        if "guild_id" in data:
+            event["guild_id"] = data["guild_id"]
+        await self.dispatch("MESSAGE_DELETE", event)
 
     async def create_forum_post(self, forum_id: int, author_id: int, title: str, body: str) -> int:
         """A member opens a forum post: THREAD_CREATE, then its opening message (same id)."""
@@ -278,6 +324,22 @@ class DiscordEmulator:
         if (guild_id := self.guild_of(channel_id)) is not None:
             data |= {"guild_id": str(guild_id), "member": self.members[user_id]}
         await self.dispatch("MESSAGE_REACTION_ADD", data)
+
+    async def remove_reaction(
+        self, channel_id: int, message_id: int, user_id: int, emoji: str
+    ) -> None:
+        """A member takes their reaction back (Discord sends no member object here)."""
+        data: Payload = {
+            "user_id": str(user_id),
+            "channel_id": str(channel_id),
+            "message_id": str(message_id),
+            "emoji": {"id": None, "name": emoji},
+            "burst": False,
+            "type": 0,
+        }
+        if (guild_id := self.guild_of(channel_id)) is not None:
+            data["guild_id"] = str(guild_id)
+        await self.dispatch("MESSAGE_REACTION_REMOVE", data)
 
     async def invoke_slash(
         self,

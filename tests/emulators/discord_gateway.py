@@ -67,6 +67,8 @@ class Gateway:
         self.sessions: dict[int, GatewaySession] = {}  # by shard id
         self.identifies = 0
         self.resumes = 0
+        self.refuse_resume = False  # as Discord does when a session expired: identify anew
+        self.refused_resumes = 0
         self.heartbeats = 0
 
     @property
@@ -157,6 +159,10 @@ class Gateway:
         async with self._lock:
             wanted = data.get("session_id")
             session = next((s for s in self.sessions.values() if s.session_id == wanted), None)
+            if session is not None and self.refuse_resume:
+                self.refuse_resume = False
+                self.refused_resumes += 1
+                session = None  # its missed events are lost, as with Discord
             if session is None:
                 await self._send(socket, {"op": INVALID_SESSION, "d": False})
                 return

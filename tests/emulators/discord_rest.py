@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,13 @@ def error(status: int, code: int, message: str) -> web.Response:
 
 
 NO_CONTENT = 204
+GLOBAL_LIMIT_PER_SECOND = 50  # Discord's per-bot limit, interaction endpoints excepted
+_EXEMPT = ("/interactions/", "/webhooks/")
+
+
+def counts_globally(path: str) -> bool:
+    """Whether a request counts against the global limit (interaction endpoints do not)."""
+    return not path.startswith(_EXEMPT)
 
 
 class RestApi:
@@ -75,6 +83,9 @@ class RestApi:
         self.emu = emulator
         self.requests: list[RecordedRequest] = []
         self.rate_limits: list[InjectedRateLimit] = []
+        self.global_limit = GLOBAL_LIMIT_PER_SECOND  # None: not enforced
+        self.global_429s = 0
+        self._recent: deque[float] = deque()  # arrival times within the last second
         app_id = r"(?P<app>\d+)"
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"/users/@me"), self.get_me),
@@ -82,6 +93,22 @@ class RestApi:
             ("GET", re.compile(r"/gateway(/bot)?"), self.get_gateway),
             ("PUT", re.compile(rf"/applications/{app_id}(/guilds/\d+)?/commands"), self.sync),
             ("POST", re.compile(r"/channels/(?P<ch>\d+)/messages"), self.create_message),
+            ("GET", re.compile(r"/channels/(?P<ch>\d+)/messages"), self.history),
+            ("PATCH", re.compile(r"/channels/(?P<ch>\d+)"), self.edit_channel),
+            (
+                "PUT",
+                re.compile(
+                    r"/channels/(?P<ch>\d+)/messages/(?P<msg>\d+)/reactions/(?P<e>[^/]+)/@me"
+                ),
+                self.react,
+            ),
+            (
+                "DELETE",
+                re.compile(
+                    r"/channels/(?P<ch>\d+)/messages/(?P<msg>\d+)/reactions/(?P<e>[^/]+)/@me"
+                ),
+                self.unreact,
+            ),
             ("GET", re.compile(r"/channels/(?P<ch>\d+)/messages/(?P<msg>\d+)"), self.get_message),
             (
                 "PATCH",
@@ -122,7 +149,7 @@ class RestApi:
         path = "/" + request.match_info["tail"]
         raw = await request.read()
         body = json.loads(raw) if raw and request.content_type == "application/json" else None
-        response = self._rate_limited(request.method, path)
+        response = self._over_global_limit(path) or self._rate_limited(request.method, path)
         if response is None:
             response = await self._route(request, path, body)
         self.requests.append(
@@ -138,6 +165,41 @@ class RestApi:
             if method == request.method and (match := pattern.fullmatch(path)):
                 return await handler(request, match.groupdict(), body)
         return error(404, 0, f"404: Not Found ({request.method} {path} is not emulated)")
+
+    def _over_global_limit(self, path: str) -> web.Response | None:
+        """Discord's global limit: more than `global_limit` requests in a second earn a 429."""
+        if self.global_limit is None or not counts_globally(path):
+            return None
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) < self.global_limit:
+            self._recent.append(now)
+            return None
+        self.global_429s += 1
+        retry_after = max(0.001, self._recent[0] + 1.0 - now)
+        headers = {
+            "Via": "1.1 google",
+            "X-RateLimit-Global": "true",
+            "X-RateLimit-Scope": "global",
+            "Retry-After": str(max(1, round(retry_after))),
+        }
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": True,
+        }
+        return json_response(body, 429, headers)
+
+    def peak_per_second(self, since: float = 0.0) -> int:
+        """The most requests counting globally that arrived within any one second."""
+        times = [r.at for r in self.requests if r.at >= since and counts_globally(r.path)]
+        peak, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= 1.0:
+                start += 1
+            peak = max(peak, end - start + 1)
+        return peak
 
     def _rate_limited(self, method: str, path: str) -> web.Response | None:
         for limit in self.rate_limits:
@@ -243,6 +305,49 @@ class RestApi:
         data = self.emu.store_message(channel_id, self.emu.bot_user, body["content"], reference)
         await self.emu.dispatch("MESSAGE_CREATE", data)
         return json_response(data)
+
+    async def history(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:
+        """A channel's messages, newest first, as Discord answers (`after`, `before`, `limit`)."""
+        after = int(request.query.get("after", 0))
+        before = int(request.query.get("before", 0)) or None
+        limit = int(request.query.get("limit", 50))
+        found = sorted(
+            (
+                message
+                for message in self.emu.messages.values()
+                if message["channel_id"] == m["ch"]
+                and int(message["id"]) > after
+                and (before is None or int(message["id"]) < before)
+            ),
+            key=lambda message: int(message["id"]),
+        )
+        chosen = found[:limit] if "after" in request.query else found[-limit:]
+        return json_response(list(reversed(chosen)))
+
+    async def edit_channel(
+        self, request: web.Request, m: dict[str, str], body: Any
+    ) -> web.Response:
+        channel = self.emu.channels.get(int(m["ch"]))
+        if channel is None:
+            return error(404, 10003, "Unknown Channel")
+        if "name" in body:
+            if not 1 <= len(body["name"]) <= 100:
+                return error(400, 50035, "Invalid Form Body: name must be 1-100 characters.")
+            channel["name"] = body["name"]
+            self.emu.renames.setdefault(int(m["ch"]), []).append(body["name"])
+        await self.emu.dispatch("THREAD_UPDATE", channel)
+        return json_response(channel)
+
+    async def react(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:
+        message = self.emu.messages.get(int(m["msg"]))
+        if message is None:
+            return error(404, 10008, "Unknown Message")
+        self.emu.bot_reactions.setdefault(int(m["msg"]), set()).add(m["e"])
+        return web.Response(status=NO_CONTENT)
+
+    async def unreact(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:
+        self.emu.bot_reactions.get(int(m["msg"]), set()).discard(m["e"])
+        return web.Response(status=NO_CONTENT)
 
     async def get_message(self, request: web.Request, m: dict[str, str], body: Any) -> web.Response:
         data = self.emu.messages.get(int(m["msg"]))

@@ -1,0 +1,117 @@
+"""Outages a community notices: a flood of answers, a refused resume, a killed process."""
+
+from __future__ import annotations
+
+import asyncio
+
+from discord_bot import wording
+from tests.discord.conftest import make_settings, running_bot, scripted
+from tests.discord.test_run_command import WITHIN_S, start_bot
+from tests.emulators.discord import DiscordEmulator
+from tests.emulators.ollama import OllamaEmulator, answer
+
+STREAMED = " ".join(f"word{n}" for n in range(80))
+
+
+async def model_pace(thread_id: str, index: int) -> None:
+    """The scripted model writes a word every 10 ms (its speed, not a synchronisation)."""
+    await asyncio.sleep(0.01)
+
+
+async def test_streamed_answers_share_one_request_budget_and_all_complete(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    emu.rest.global_limit = 12
+    channels = [emu.add_text_channel(f"help-{n}") for n in range(10)]
+    backend = scripted(emu, answer=lambda *_: STREAMED, between_tokens=model_pace)
+    settings = make_settings(
+        emu, tmp_path, discord_channel_ids=channels, discord_max_requests_per_second=10
+    )
+    async with running_bot(emu, settings, backend):
+        started = emu.requests[-1].at
+        for channel in channels:
+            await emu.send_user_message(channel, emu.alice, f"What is in {channel}?")
+        for channel in channels:
+            await emu.wait_for(
+                lambda channel=channel: emu.bot_texts(channel) == [STREAMED],
+                within=60,
+                what=f"the final answer in {channel}",
+            )
+    assert emu.rest.global_429s == 0
+    assert emu.rest.peak_per_second(since=started) <= 10
+    edits = [e for c in channels for m in emu.bot_messages(c) for e in emu.edits_of(int(m["id"]))]
+    assert edits  # streamed, not only sent whole
+
+
+async def test_questions_asked_while_a_resume_was_refused_are_answered(emulator, tmp_path):
+    emu: DiscordEmulator = emulator
+    backend = scripted(emu)
+    async with running_bot(emu, make_settings(emu, tmp_path), backend):
+        await emu.send_user_message(emu.general, emu.alice, "What is a tier?")
+        await emu.wait_for(lambda: emu.bot_texts(emu.general), what="the first answer")
+        emu.gateway.refuse_resume = True
+        await emu.drop_connection()
+        # Queued for the old session, which Discord then drops: only the history has it.
+        await emu.send_user_message(emu.general, emu.bob, "How do I reset a channel?")
+        await emu.send_user_message(emu.general, emu.carol, "thanks!")  # not for an answer
+        await emu.wait_for(
+            lambda: len(emu.bot_texts(emu.general)) == 2, within=30, what="the missed answer"
+        )
+        await emu.wait_for(lambda: emu.gateway.identifies == 2, what="the new session")
+    assert emu.gateway.refused_resumes == 1
+    assert [turn[1] for turn in backend.conversation.turns] == [
+        "What is a tier?",
+        "How do I reset a channel?",
+    ]
+
+
+async def test_after_kill_9_mid_answer_the_half_answer_says_so_and_waiting_ones_are_answered(
+    emulator, tmp_path
+):
+    emu: DiscordEmulator = emulator
+    general = emu.general  # type: ignore[attr-defined]
+    data_dir = tmp_path / "data"
+    slow = " ".join(f"step{n}" for n in range(400))
+    with OllamaEmulator() as ollama:
+        ollama.script("llama3.2:3b", answer(slow, token_delay_s=0.05, times=1), answer("Fast."))
+        env = {
+            "BACKEND_MODE": "ollama",
+            "OLLAMA_BASE_URL": ollama.url,
+            "OLLAMA_MODEL": "llama3.2:3b",
+            "DISCORD_EDIT_INTERVAL_SECONDS": "0.2",
+        }
+        bot = await start_bot(emu, data_dir, **env)
+        try:
+            await emu.send_user_message(general, emu.alice, "How do I install it on my Mac?")  # type: ignore[attr-defined]
+            await emu.wait_for(
+                lambda: emu.bot_texts(general), what="the answer streaming", within=WITHIN_S
+            )
+            waiting = await emu.send_user_message(general, emu.bob, "What is a tier?")  # type: ignore[attr-defined]
+            await emu.wait_for(
+                lambda: emu.edits_of(int(emu.bot_messages(general)[0]["id"])),
+                what="an edit of the half answer",
+                within=WITHIN_S,
+            )
+        finally:
+            bot.kill()
+            await bot.wait()
+        half = emu.bot_messages(general)[0]
+        assert "step399" not in half["content"]
+
+        bot = await start_bot(emu, data_dir, **env)
+        try:
+            await emu.wait_for(
+                lambda: half["content"].endswith(wording.INTERRUPTED),
+                what="the half answer marked as interrupted",
+                within=WITHIN_S,
+            )
+            await emu.wait_for(
+                lambda: any(
+                    m.get("message_reference", {}).get("message_id") == str(waiting)
+                    for m in emu.bot_messages(general)
+                ),
+                what="the waiting question answered after the restart",
+                within=WITHIN_S,
+            )
+        finally:
+            bot.kill()
+            await bot.wait()
