@@ -59,15 +59,29 @@ FOLLOW_UPS_PER_PERSONA = 28
 # Follow-ups that continue the previous turn (same tier) or close it (small).
 CONTINUE = {
     "en": [
-        "and on {os}?", "what about {alt}?", "still the same", "tried that, didn't help",
-        "can you elaborate on the second part?", "and if it's twice as many?", "same thing on {os}",
-        "hmm, what else could it be?", "ok but why?", "does that apply to {thing} too?",
-        "and how do I check that?", "wait, which one?", "still failing after that",
+        "and on {os}?",
+        "what about {alt}?",
+        "still the same",
+        "tried that, didn't help",
+        "can you elaborate on the second part?",
+        "and if it's twice as many?",
+        "same thing on {os}",
+        "hmm, what else could it be?",
+        "ok but why?",
+        "does that apply to {thing} too?",
+        "and how do I check that?",
+        "wait, which one?",
+        "still failing after that",
         "what if I can't restart it?",
     ],
     "xx": [
-        "¿y en {os}?", "et avec {alt} ?", "immer noch derselbe Fehler", "e no {os}?",
-        "¿y si son el doble?", "ça ne marche toujours pas", "und wenn ich {alt} nehme?",
+        "¿y en {os}?",
+        "et avec {alt} ?",
+        "immer noch derselbe Fehler",
+        "e no {os}?",
+        "¿y si son el doble?",
+        "ça ne marche toujours pas",
+        "und wenn ich {alt} nehme?",
     ],
 }
 CLOSE = {
