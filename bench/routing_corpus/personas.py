@@ -1370,3 +1370,7 @@ _EXTRA: dict[str, dict[str, list[str]]] = {
 for _persona in PERSONAS:
     for _kind, _more in _EXTRA.get(_persona.name, {}).items():
         _persona.templates[_kind].extend(_more)
+
+# Some people paste the failure and nothing else.
+for _persona in PERSONAS:
+    _persona.templates["debug_paste"].extend(["{paste}", "```\n{paste}\n```"])

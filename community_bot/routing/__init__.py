@@ -1,11 +1,13 @@
 """Model routing by query complexity: a tier for a message, without calling a model.
 
-`decide` is the `Router` the graph's route node calls; `policy` holds the weights to tune;
+`decide` is the `Router` the graph's route node calls (learned weights, `learned`); `rules` is
+the hand-tuned v1 kept as baseline and fallback;
 `community-bot route` shows a decision and evaluates a labeled set.
 """
 
 from __future__ import annotations
 
-from community_bot.routing.router import RouteChoice, decide
+from community_bot.routing.choice import RouteChoice
+from community_bot.routing.router import decide
 
 __all__ = ["RouteChoice", "decide"]

@@ -7,8 +7,9 @@ message takes the same tokens, so it compares routing choices rather than predic
 
 from __future__ import annotations
 
+import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from community_bot.models.prices import PriceTable, base_model_id
@@ -83,8 +84,43 @@ class Scores:
     def large_sent_lower_rate(self) -> float:
         return self.large_sent_lower / self.large_total if self.large_total else 0.0
 
+    @property
+    def large_recall(self) -> float:
+        """Share of large-tier messages routed large: the quality goal (≥ 97%)."""
+        return 1.0 - self.large_sent_lower_rate if self.large_total else 1.0
+
+    @property
+    def large_precision(self) -> float:
+        """Share of messages routed large that needed it: what the large tier's spend buys."""
+        routed = sum(1 for o in self.outcomes if o.routed == "large")
+        right = sum(1 for o in self.outcomes if o.routed == "large" and o.expected == "large")
+        return right / routed if routed else 1.0
+
+    @property
+    def large_vs_not_accuracy(self) -> float:
+        """Accuracy of the boundary that matters: large or not."""
+        right = sum(1 for o in self.outcomes if (o.expected == "large") == (o.routed == "large"))
+        return right / self.total if self.total else 0.0
+
     def routed_counts(self) -> Counter[Tier]:
         return Counter(o.routed for o in self.outcomes)
+
+
+Metric = Callable[[Scores], float]
+
+
+def bootstrap(
+    outcomes: Sequence[Outcome], metric: Metric, *, rounds: int = 1000, seed: int = 14
+) -> tuple[float, float]:
+    """95% confidence interval of `metric` by resampling the messages with replacement."""
+    if not outcomes:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(outcomes)
+    values = sorted(
+        metric(Scores([outcomes[rng.randrange(n)] for _ in range(n)])) for _ in range(rounds)
+    )
+    return values[int(0.025 * rounds)], values[min(rounds - 1, int(0.975 * rounds))]
 
 
 @dataclass(frozen=True)

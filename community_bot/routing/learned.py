@@ -1,0 +1,92 @@
+"""The learned router's model: three-tier logistic regression over `features`, read from a file.
+
+The weights are trained by `python -m bench.routing_train` on the labeled corpus and shipped as
+`router_weights.json` beside this module: feature name → one weight per tier, the intercepts, and
+the P(large) threshold that was calibrated on personas held out of training. Scoring is a sparse
+dot product in plain Python (no numpy at run time).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from community_bot.types import TIERS
+
+WEIGHTS_FILE = Path(__file__).with_name("router_weights.json")
+FORMAT = 1
+
+
+class WeightsUnreadable(Exception):
+    """The weights file is missing or not in this module's format."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Probabilities per tier (small, medium, large) and the features that pushed towards large."""
+
+    probabilities: tuple[float, float, float]
+    towards_large: tuple[tuple[str, float], ...]  # strongest first, only those that raised it
+
+    @property
+    def large(self) -> float:
+        return self.probabilities[2]
+
+    @property
+    def at_least_medium(self) -> float:
+        return self.probabilities[1] + self.probabilities[2]
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: Mapping[str, tuple[float, float, float]]
+    large_threshold: float  # calibrated P(large) from which a message goes large
+    medium_threshold: float  # P(medium or large) from which a message goes at least medium
+
+    def judge(self, features: Mapping[str, float]) -> Verdict:
+        logits = [0.0, 0.0, 0.0]
+        pushes: list[tuple[str, float]] = []
+        for name, value in features.items():
+            w = self.weights.get(name)
+            if w is None:
+                continue
+            logits[0] += w[0] * value
+            logits[1] += w[1] * value
+            logits[2] += w[2] * value
+            # How much this feature favours large over the other two, for the reason.
+            push = (w[2] - (w[0] + w[1]) / 2) * value
+            if push > 0 and not name.startswith(("bias:", "len:log")):
+                pushes.append((name, push))
+        top = max(logits)
+        exps = [math.exp(x - top) for x in logits]
+        total = sum(exps)
+        pushes.sort(key=lambda item: -item[1])
+        return Verdict((exps[0] / total, exps[1] / total, exps[2] / total), tuple(pushes[:6]))
+
+
+def parse(data: object) -> Model:
+    """A model from decoded JSON; WeightsUnreadable names what is wrong."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise WeightsUnreadable(f"not a format-{FORMAT} router weights file")
+    if data.get("classes") != list(TIERS):
+        raise WeightsUnreadable(f"classes must be {list(TIERS)}")
+    try:
+        weights = {
+            str(k): (float(v[0]), float(v[1]), float(v[2])) for k, v in data["weights"].items()
+        }
+        return Model(weights, float(data["large_threshold"]), float(data["medium_threshold"]))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise WeightsUnreadable(f"malformed router weights ({exc})") from exc
+
+
+@cache
+def load(path: Path = WEIGHTS_FILE) -> Model:
+    """The shipped model, read once per process (a few milliseconds)."""
+    try:
+        return parse(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise WeightsUnreadable(f"cannot read {path}: {exc}") from exc
