@@ -1,4 +1,4 @@
-"""Train the learned router and measure it on personas it never saw: `python -m bench.routing_train`.
+"""Train the learned router, measure it on personas it never saw: `python -m bench.routing_train`.
 
 1. Reads the generated corpus (`data/routing_corpus.jsonl`, eleven personas) and the hand-written
    set (`data/routing_labeled.jsonl`, one more origin, written before either router existed).
@@ -118,10 +118,12 @@ def fit(examples: Sequence[Example]) -> dict[str, tuple[float, float, float]]:
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
         err = (p - target) / n
-        grad = np.stack(
-            [np.bincount(col, weights=val * err[row, k], minlength=v) for k in range(3)], axis=1
+        grad: Floats = (
+            np.stack(
+                [np.bincount(col, weights=val * err[row, k], minlength=v) for k in range(3)], axis=1
+            )
+            + L2 * w
         )
-        grad += L2 * w
         m = 0.9 * m + 0.1 * grad
         s = 0.999 * s + 0.001 * grad * grad
         w -= LEARNING_RATE * (m / (1 - 0.9**step)) / (np.sqrt(s / (1 - 0.999**step)) + 1e-8)

@@ -135,6 +135,9 @@ def _knowledge(kind: str, rng: random.Random) -> tuple[dict[str, Any], Tier | No
             return {"kb_hit": True, "kb_top_score": score}, "small", "-kb-answered"
         if roll < 0.35:
             return {"kb_hit": False}, None, ""
+    if kind in {"greeting", "thanks", "chitchat"} and roll < 0.5:
+        # The bot searches the KB for every message; small talk mostly misses.
+        return {"kb_hit": False}, None, ""
     if KINDS[kind].tier == "large" and roll < 0.3:
         # The KB may or may not match a hard question; it does not make it easy.
         if rng.random() < 0.5:
@@ -183,8 +186,10 @@ def _follow_ups(
         closing = number % 5 == 4
         template = rng.choice((CLOSE if closing else CONTINUE)[language])
         text = _write(persona, template, rng)
+        context = {"kb_hit": False} if rng.random() < 0.4 else {}
         made.append(
             {
+                **context,
                 "q": text,
                 "previous": before["q"],
                 "previous_tier": before["tier"] if rng.random() < 0.6 else None,

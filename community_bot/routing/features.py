@@ -9,6 +9,7 @@ first `MAX_WORDS` words, so a decision stays well under a millisecond.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -37,7 +38,7 @@ def extract(
     found: dict[str, float] = {"bias:1": 1.0}
     words = [t if not t.isdigit() else "0" for t in tokens]
     grams = [f"w:{w}" for w in words]
-    grams += [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
     pieces: list[str] = []
     for word in words[:CHAR_GRAMS_FROM_WORDS]:
         if len(word) < 4:
@@ -59,7 +60,9 @@ def extract(
     found[f"lines:{_bucket(lines)}"] = 1.0
     marks = prose.count("?")
     found[f"marks:{min(marks, 3)}"] = 1.0
-    found[_knowledge(kb_top_score, kb_hit)] = 1.0
+    # Small talk ignores the knowledge base: no passage is about "thanks!".
+    social = signals.SOCIAL in reading.signals
+    found[_knowledge(None, None) if social else _knowledge(kb_top_score, kb_hit)] = 1.0
     if previous_tier is not None:
         short = "short" if reading.words <= 15 else "long"
         found[f"prev:{previous_tier}"] = 1.0

@@ -91,7 +91,7 @@ def decide_with(
         tier = "large"
     elif verdict.at_least_medium >= model.medium_threshold:
         tier = "medium"
-    evidence = _evidence(tier, verdict, reading)
+    evidence = _evidence(tier, verdict, reading, found)
     if pasted_failure and verdict.large < threshold:
         evidence.insert(0, "pasted traceback/log (always large)")
     if tier != "large" and rules.is_follow_up(text, reading):
@@ -119,13 +119,17 @@ def _previous_floor(
     return max(tiers, key=TIERS.index) if tiers else None
 
 
-def _evidence(tier: Tier, verdict: learned.Verdict, reading: signals.Reading) -> list[str]:
+def _evidence(
+    tier: Tier, verdict: learned.Verdict, reading: signals.Reading, found: dict[str, float]
+) -> list[str]:
     """Readable names for what decided: the strongest pushes to large, else the signals seen."""
     if tier == "large":
         names = [_label(name) for name, _ in verdict.towards_large]
         readable = [n for n in dict.fromkeys(names) if n and not n.startswith('"…')]
         return readable or [n for n in dict.fromkeys(names) if n]
-    return [policy.LABELS[s] for s in sorted(reading.signals)]
+    named = [policy.LABELS[s] for s in sorted(reading.signals)]
+    kb = _label(next((f for f in found if f.startswith("kb:")), ""))
+    return [*named, kb] if kb else named
 
 
 def _label(feature: str) -> str:
@@ -139,7 +143,8 @@ def _label(feature: str) -> str:
     if family == "prev":
         return f"follow-up to a {value.split(':')[0]} turn"
     if family == "kb":
-        return {"miss": "KB miss", "weak": "weak KB match"}.get(value, "")
+        labels = {"miss": "KB miss", "weak": "weak KB match", "clear": "KB answers it"}
+        return labels.get(value, "")
     if family == "len":
         return "long message"
     if family == "lines":

@@ -1,9 +1,10 @@
-"""The hand-tuned router (v1): a tier from weighed signals, the conversation and the knowledge base.
+"""The hand-tuned router (v1): a tier from weighed signals, the conversation and the KB match.
 
 Kept as the baseline the learned router is measured against (`python -m bench.routing_train`)
-and as the fallback when the learned weights cannot be read. No model is called. The message's signals are weighed (`policy.WEIGHTS`), the knowledge-base match
-moves the score, and a short follow-up keeps the tier of the turn it follows. The reason names
-every signal that counted, strongest first: "large: traceback + code block + error message".
+and as the fallback when the learned weights cannot be read. No model is called. The message's
+signals are weighed (`policy.WEIGHTS`), the knowledge-base match moves the score, and a short
+follow-up keeps the tier of the turn it follows. The reason names every signal that counted,
+strongest first: "large: traceback + code block + error message".
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from community_bot.routing import policy, signals
 from community_bot.routing.choice import RouteChoice, Weighed
 from community_bot.types import TIERS, Tier
-
 
 _FOLLOW_UP_CUE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|hmm+|yeah|right)[,.!]?\s+)?"
