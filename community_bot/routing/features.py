@@ -16,8 +16,8 @@ import re
 from community_bot.routing import signals
 from community_bot.types import Tier
 
-MAX_WORDS = 200
-CHAR_GRAMS_FROM_WORDS = 80  # word pieces for the first words only: they matter most, cost most
+MAX_WORDS = 150
+CHAR_GRAMS_FROM_WORDS = 50  # word pieces for the first words only: they matter most, cost most
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[?!]", re.U)

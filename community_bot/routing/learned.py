@@ -8,10 +8,11 @@ dot product in plain Python (no numpy at run time).
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -46,26 +47,35 @@ class Model:
     weights: Mapping[str, tuple[float, float, float]]
     large_threshold: float  # calibrated P(large) from which a message goes large
     medium_threshold: float  # P(medium or large) from which a message goes at least medium
+    # How much each feature favours large over the other two, for the reason; the intercept and
+    # the length scale explain nothing. Derived from `weights`.
+    pushes: Mapping[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pushes = {
+            name: 0.0 if name.startswith(("bias:", "len:log")) else w[2] - (w[0] + w[1]) / 2
+            for name, w in self.weights.items()
+        }
+        object.__setattr__(self, "pushes", pushes)
 
     def judge(self, features: Mapping[str, float]) -> Verdict:
-        logits = [0.0, 0.0, 0.0]
-        pushes: list[tuple[str, float]] = []
+        weights, pushes_of = self.weights, self.pushes
+        small = medium = large = 0.0
+        pushes: list[tuple[float, str]] = []
         for name, value in features.items():
-            w = self.weights.get(name)
+            w = weights.get(name)
             if w is None:
                 continue
-            logits[0] += w[0] * value
-            logits[1] += w[1] * value
-            logits[2] += w[2] * value
-            # How much this feature favours large over the other two, for the reason.
-            push = (w[2] - (w[0] + w[1]) / 2) * value
-            if push > 0 and not name.startswith(("bias:", "len:log")):
-                pushes.append((name, push))
-        top = max(logits)
-        exps = [math.exp(x - top) for x in logits]
+            small += w[0] * value
+            medium += w[1] * value
+            large += w[2] * value
+            if (push := pushes_of[name] * value) > 0:
+                pushes.append((push, name))
+        top = max(small, medium, large)
+        exps = (math.exp(small - top), math.exp(medium - top), math.exp(large - top))
         total = sum(exps)
-        pushes.sort(key=lambda item: -item[1])
-        return Verdict((exps[0] / total, exps[1] / total, exps[2] / total), tuple(pushes[:6]))
+        strongest = tuple((name, push) for push, name in heapq.nlargest(6, pushes))
+        return Verdict((exps[0] / total, exps[1] / total, exps[2] / total), strongest)
 
 
 def parse(data: object) -> Model:

@@ -128,7 +128,7 @@ def _evidence(
         readable = [n for n in dict.fromkeys(names) if n and not n.startswith('"…')]
         return readable or [n for n in dict.fromkeys(names) if n]
     named = [policy.LABELS[s] for s in sorted(reading.signals)]
-    kb = _label(next((f for f in found if f.startswith("kb:")), ""))
+    kb = _label(next((f for f in found if f[:3] == "kb:"), ""))
     return [*named, kb] if kb else named
 
 
