@@ -35,6 +35,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
     Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
+    Benchmark("second-chance", "bench.second_chance", "second chance", plug_in=True),
     Benchmark(
         "retrieval",
         "bench.retrieval",
