@@ -60,7 +60,7 @@ def test_unreadable_weights_are_named_not_guessed(data: object, tmp_path: Path) 
         parse(data)
     path = tmp_path / "weights.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(WeightsUnreadable, match="weights.json"):
+    with pytest.raises(WeightsUnreadable, match=r"weights\.json"):
         load(path)
 
 
