@@ -2,10 +2,10 @@
 
 Reads every answer the test suite scripts for the Bedrock and Ollama emulators (`answer("…")`,
 with its `stop_reason` / `done_reason`; the second-chance tests' own, written to fire, left out)
-and asks `out_of_depth` about each, once as if the knowledge base had matches and once as if not. Those answers were written to exercise the bot,
-not sampled from models, so the rate says how the trigger behaves on ordinary answers (it should
-stay rare), not how often real small models fall short: that needs `second_chance` in the turn
-records of live traffic.
+and asks `out_of_depth` about each, once as if the knowledge base had matches and once as if not.
+Those answers were written to exercise the bot, not sampled from models, so the rate says how the
+trigger behaves on ordinary answers (it should stay rare), not how often real small models fall
+short: that needs `second_chance` in the turn records of live traffic.
 """
 
 from __future__ import annotations
