@@ -34,7 +34,7 @@ BENCHMARKS = (
     Benchmark("scale-out", "bench.scale_out", "scale-out"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
-    Benchmark("routing", "bench.routing", "router decision", plug_in=True),
+    Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
     Benchmark("second-chance", "bench.second_chance", "second chance", plug_in=True),
     Benchmark(
         "retrieval",
