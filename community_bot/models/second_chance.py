@@ -11,6 +11,7 @@ reason and turn record say it happened, so a cheaper tier's misses are counted, 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,6 +23,8 @@ from community_bot.types import RETRIEVAL_ONLY, TIERS
 
 OPENING_CHARS = 400
 LENGTH_STOPS = frozenset({"max_tokens", "length"})
+log = logging.getLogger(__name__)
+
 NOTE = "\n\n*(That answer fell short; asking a stronger model…)*\n\n"
 
 _REFUSAL = re.compile(
@@ -60,7 +63,8 @@ async def retry_higher(
     """The stronger answer and why it was asked for, or None when no second chance applies.
 
     The returned result carries both calls' tokens, cost and failed attempts: the turn paid for
-    both. When the stronger model fails too, the first answer stands (None).
+    both. When the stronger model fails too (or only a fallback at the same tier answers), the
+    first answer stands (None) and a warning says so.
     """
     if result.model is None or result.cut or result.tier is None:
         return None
@@ -72,7 +76,15 @@ async def retry_higher(
         return None
     on_token(NOTE)
     retry = await gateway.generate(tier, messages, on_token)
-    if retry.model is None:
+    if retry.model is None or retry.tier is None or TIERS.index(retry.tier) < TIERS.index(tier):
+        # The stronger model failed and its chain fell back to this tier or lower: no better.
+        log.warning(
+            "second chance on %s failed (%s); keeping the %s answer, which %s",
+            tier,
+            "; ".join(retry.attempts) or "no model",
+            result.tier,
+            why,
+        )
         return None
     merged = replace(
         retry,

@@ -95,8 +95,8 @@ async def test_not_knowing_without_knowledge_base_matches_is_an_honest_answer(
     assert reply.text.startswith("I don't know")
 
 
-async def test_when_the_stronger_model_fails_the_first_answer_stands(
-    conversation_app: OpenApp, bedrock: BedrockEmulator
+async def test_when_the_stronger_model_fails_the_first_answer_stands_and_the_log_says_so(
+    conversation_app: OpenApp, bedrock: BedrockEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     bedrock.script(LITE, answer("First, open a terminal and", stop_reason="max_tokens"))
     bedrock.script(PRO, fail("AccessDeniedException"))
@@ -107,6 +107,8 @@ async def test_when_the_stronger_model_fails_the_first_answer_stands(
     assert bedrock.model_ids()[:2] == [LITE, PRO]
     assert reply.text.startswith("First, open a terminal and")
     assert reply.route is not None and reply.route["model"] == LITE
+    assert "second chance on large failed" in caplog.text
+    assert "keeping the medium answer, which stopped at the length limit" in caplog.text
 
 
 def test_only_the_opening_of_a_long_answer_is_read_for_doubt() -> None:
