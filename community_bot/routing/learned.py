@@ -74,7 +74,7 @@ class Model:
         top = max(small, medium, large)
         exps = (math.exp(small - top), math.exp(medium - top), math.exp(large - top))
         total = sum(exps)
-        strongest = tuple((name, push) for push, name in heapq.nlargest(6, pushes))
+        strongest = tuple((name, push) for push, name in heapq.nlargest(10, pushes))
         return Verdict((exps[0] / total, exps[1] / total, exps[2] / total), strongest)
 
 

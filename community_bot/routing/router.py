@@ -126,7 +126,7 @@ def _evidence(
     if tier == "large":
         names = [_label(name) for name, _ in verdict.towards_large]
         readable = [n for n in dict.fromkeys(names) if n and not n.startswith('"…')]
-        return readable or [n for n in dict.fromkeys(names) if n]
+        return (readable or [n for n in dict.fromkeys(names) if n])[:5]
     named = [policy.LABELS[s] for s in sorted(reading.signals)]
     kb = _label(next((f for f in found if f[:3] == "kb:"), ""))
     return [*named, kb] if kb else named
@@ -136,8 +136,10 @@ def _label(feature: str) -> str:
     family, _, value = feature.partition(":")
     if family == "sig":
         return policy.LABELS.get(value, value)
-    if family in {"w", "b"}:
-        return f'"{value}"'
+    if family == "w":  # short words ("and", "we") weigh in, but explain nothing
+        return f'"{value}"' if len(value) >= 4 and value.isalpha() else ""
+    if family == "b":
+        return f'"{value}"' if "0" not in value.split() else ""
     if family == "c":
         return f'"…{value.strip("<>")}…"'
     if family == "prev":
