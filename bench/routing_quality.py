@@ -1,9 +1,10 @@
 """How well the router matches the labeled set and what it saves: `python -m bench.routing_quality`.
 
-Prints accuracy on the whole set and on each split (`tune` is what the weights were tuned on,
-`heldout` was not looked at while tuning), the confusion matrix, per-category accuracy, the share
+Prints accuracy on the whole set and on each split (`tune` / `heldout` were v1's tuning split),
+the goals' metrics with bootstrap intervals, the confusion matrix, per-category accuracy, the share
 of large-tier messages sent lower, and the cost per 1,000 messages against always Nova Pro.
-`--misses tune` lists the misrouted messages of one split, for tuning.
+The learned router is trained on this set, so these are in-sample: the held-out-by-origin numbers
+come from `python -m bench.routing_train`. `--misses tune` lists the misrouted messages of a split.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ BENCHMARKS = (
     Benchmark("discord", "bench.discord_path", "Discord path"),
     Benchmark("text", "bench.text_scan", "fence scan"),
     Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
+    Benchmark("second-chance", "bench.second_chance", "second chance", plug_in=True),
     Benchmark(
         "retrieval",
         "bench.retrieval",

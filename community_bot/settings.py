@@ -312,6 +312,14 @@ class ModelSettings(BaseModel):
     daily_budget_usd: float | None = Field(
         default=None, gt=0, description="Past this spend per UTC day, route one tier down."
     )
+    router_quality_bias: float = Field(
+        default=0.0,
+        ge=-1,
+        le=1,
+        description="Shifts the router's large-tier threshold: 0 keeps the calibrated one (held-out"
+        " large recall about 97%); towards 1 more messages go large (safer, dearer), towards -1"
+        " fewer (cheaper, riskier).",
+    )
 
     model_prices: dict[str, tuple[float, float]] = Field(
         default_factory=dict,

@@ -50,6 +50,7 @@ class TurnRecord(TypedDict):
     cost_usd: float
     outcome: Literal["ok", "fallback", "cut", "retrieval_only"]
     attempts: list[str]  # "model: reason" for each failed attempt, in order
+    second_chance: NotRequired[str]  # why a stronger model answered again, when one did
 
 
 class Citation(TypedDict):

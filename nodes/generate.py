@@ -2,7 +2,8 @@
 
 The gateway walks the fallback chain (large → medium → small). If no model answers, this node adds
 no message and sends the turn on to `answer_from_docs`, the last step of every chain. A stream
-that breaks after tokens were sent keeps them and says the answer was cut.
+that breaks after tokens were sent keeps them and says the answer was cut. A cheaper tier's answer
+that shows it is out of its depth gets one second chance a tier up (`models.second_chance`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from community_bot.models.gateway import GenerationResult
+from community_bot.models.second_chance import retry_higher
 from community_bot.types import TurnRecord
 from nodes.context import Context, services_of
 from nodes.state import State
@@ -30,13 +32,20 @@ async def generate(
 ) -> Command[Literal["split_reply", "answer_from_docs"]]:
     services = services_of(runtime)
     write = runtime.stream_writer
+    messages = model_messages(state)
     batch = TokenBatcher(lambda text: write({"token": text}))  # see token_batch: CPU per token
     try:
-        result = await services.models.generate(
-            state["route"]["tier"], model_messages(state), batch
-        )
+        result = await services.models.generate(state["route"]["tier"], messages, batch)
+        retrieval = state.get("retrieval")
+        kb_hit = bool(retrieval and retrieval["hit"])
+        second = await retry_higher(services.models, result, messages, batch, kb_hit=kb_hit)
     finally:
         batch.close()
+    route = state["route"]
+    if second is not None:
+        result, why = second
+        tier = result.tier or route["tier"]
+        route = {"tier": tier, "model": result.model or "", "reason": f"{route['reason']}; {why}"}
     if result.model is None:
         return Command(
             update={"turn": turn_record(result, "retrieval_only")}, goto="answer_from_docs"
@@ -47,9 +56,10 @@ async def generate(
         text += CUT_NOTE
     outcome = "cut" if result.cut else ("fallback" if result.attempts else "ok")
     answer = AIMessage(content=text, response_metadata={"model": result.model, "tier": result.tier})
-    return Command(
-        update={"messages": [answer], "turn": turn_record(result, outcome)}, goto="split_reply"
-    )
+    turn = turn_record(result, outcome)
+    if second is not None:
+        turn["second_chance"] = second[1]
+    return Command(update={"messages": [answer], "turn": turn, "route": route}, goto="split_reply")
 
 
 def model_messages(state: State) -> list[BaseMessage]:

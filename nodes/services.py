@@ -79,6 +79,8 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Real services from settings: local/Bedrock knowledge, Bedrock/Ollama models, the router."""
+    from functools import partial
+
     from community_bot.kb import Knowledge
     from community_bot.models import build_gateway
     from community_bot.routing import decide
@@ -87,7 +89,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         knowledge=Knowledge.from_settings(settings),
         models=build_gateway(settings),
-        router=decide,
+        router=partial(decide, quality_bias=settings.router_quality_bias),
     )
     services.profile()  # a missing profile is a start-up error, not a failing first message
     return services

@@ -17,7 +17,8 @@ log = logging.getLogger("community_bot.turn")
 
 
 def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
-    """channel, author id, tier, model, tokens, cost, time to first token, latency, KB, outcome."""
+    """channel, author id, tier, model, tokens, cost, time to first token, latency, KB, outcome,
+    and whether a second chance answered (count them to see how often cheaper tiers fall short)."""
     turn = reply.turn
     if turn is None:
         return
@@ -26,7 +27,7 @@ def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
     ttft = "-" if turn["ttft_ms"] is None else f"{turn['ttft_ms']:.0f}ms"
     log.info(
         "turn channel=%s author=%s tier=%s model=%s tokens=%d/%d cost=$%.6f ttft=%s "
-        "latency=%.0fms total=%.0fms kb=%s outcome=%s failed_attempts=%d",
+        "latency=%.0fms total=%.0fms kb=%s outcome=%s failed_attempts=%d second_chance=%s",
         thread_id,
         author.id,
         turn["tier"] or "-",
@@ -40,4 +41,5 @@ def log_turn(reply: FinalReply, thread_id: str, author: Author) -> None:
         kb,
         turn["outcome"],
         len(turn["attempts"]),
+        "yes" if turn.get("second_chance") else "no",
     )

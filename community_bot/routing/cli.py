@@ -27,13 +27,14 @@ ROUTING_VARIABLES = (
     "MODEL_MEDIUM",
     "MODEL_LARGE",
     "MODEL_PRICES",
+    "ROUTER_QUALITY_BIAS",
     "DATA_DIR",
 )
 CONTEXT_FLAGS = ("previous", "previous_tier", "kb_score", "kb_hit")
 DESCRIPTION = """\
 Print the routing decision for a message as JSON: the tier (small, medium, large), the model
 configured for it, the reason naming the signals that counted, the score and each signal's weight.
-Tiers start at score 1.0 (medium) and 3.0 (large); weights live in community_bot/routing/policy.py.
+The score is the learned model's P(large); ROUTER_QUALITY_BIAS moves the large-tier threshold.
 
 examples:
   community-bot route "how do I install it on windows?"
@@ -67,9 +68,10 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         type=Path,
         help='Score a labeled JSON Lines file (lines as for --jsonl plus the expected "tier", '
-        'optionally "category" and "split") and print accuracy, the confusion matrix, how many '
-        "large-tier messages were sent lower, and the cost per 1,000 messages at the configured "
-        "models and prices.",
+        'optionally "category", "origin" and "split") and print large-tier recall and precision, '
+        "large-vs-not and 3-tier accuracy and the cost against always the large model, each with a "
+        "95%% bootstrap interval, then per origin, the confusion matrix and the cost per 1,000 "
+        "messages at the configured models and prices.",
     )
     parser.add_argument(
         "--previous", metavar="TEXT", help="The message before this one (single message only)."
@@ -118,22 +120,25 @@ def _route(args: argparse.Namespace, settings: Settings) -> int:
                 kb_top_score=args.kb_score,
                 kb_hit=args.kb_hit,
             )
-            print(json.dumps(_decision(request, gateway.model_for), ensure_ascii=False))
+            route = _decision(request, gateway.model_for, settings.router_quality_bias)
+            print(json.dumps(route, ensure_ascii=False))
             return 0
         bad = 0
         for item in read_requests(_lines(args.jsonl)):
             if isinstance(item, BadLine):
                 bad += _report(args.jsonl, item)
                 continue
-            route = _decision(item, gateway.model_for)
+            route = _decision(item, gateway.model_for, settings.router_quality_bias)
             print(json.dumps({**(item.fields or {}), "route": route}, ensure_ascii=False))
         return 1 if bad else 0
     finally:
         gateway.close()
 
 
-def _decision(request: RouteRequest, model_for: Callable[[Tier], str]) -> dict[str, Any]:
-    choice = request.decide()
+def _decision(
+    request: RouteRequest, model_for: Callable[[Tier], str], quality_bias: float
+) -> dict[str, Any]:
+    choice = request.decide(quality_bias)
     return {
         "tier": choice.tier,
         "model": model_for(choice.tier),
@@ -146,7 +151,7 @@ def _decision(request: RouteRequest, model_for: Callable[[Tier], str]) -> dict[s
 def _evaluate(path: Path, settings: Settings) -> int:
     from community_bot.routing.evaluation import CostModel, read_labeled, report
 
-    outcomes, bad = read_labeled(_lines(path))
+    outcomes, bad = read_labeled(_lines(path), settings.router_quality_bias)
     for line in bad:
         _report(path, line)
     if not outcomes:

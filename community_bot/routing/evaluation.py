@@ -7,8 +7,9 @@ message takes the same tokens, so it compares routing choices rather than predic
 
 from __future__ import annotations
 
+import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from community_bot.models.prices import PriceTable, base_model_id
@@ -39,15 +40,20 @@ class Outcome:
         return str((self.request.fields or {}).get("category", "")) or "-"
 
     @property
+    def origin(self) -> str | None:
+        origin = (self.request.fields or {}).get("origin")
+        return str(origin) if origin is not None else None
+
+    @property
     def split(self) -> str | None:
         split = (self.request.fields or {}).get("split")
         return str(split) if split is not None else None
 
 
-def outcome_of(request: RouteRequest) -> Outcome:
+def outcome_of(request: RouteRequest, quality_bias: float = 0.0) -> Outcome:
     """Route a labeled request; ValueError when its `"tier"` label is missing or unknown."""
     expected = parse_tier((request.fields or {}).get("tier"), "tier")
-    choice = request.decide()
+    choice = request.decide(quality_bias)
     return Outcome(request, expected, choice.tier, choice.reason)
 
 
@@ -83,8 +89,43 @@ class Scores:
     def large_sent_lower_rate(self) -> float:
         return self.large_sent_lower / self.large_total if self.large_total else 0.0
 
+    @property
+    def large_recall(self) -> float:
+        """Share of large-tier messages routed large: the quality goal (≥ 97%)."""
+        return 1.0 - self.large_sent_lower_rate if self.large_total else 1.0
+
+    @property
+    def large_precision(self) -> float:
+        """Share of messages routed large that needed it: what the large tier's spend buys."""
+        routed = sum(1 for o in self.outcomes if o.routed == "large")
+        right = sum(1 for o in self.outcomes if o.routed == "large" and o.expected == "large")
+        return right / routed if routed else 1.0
+
+    @property
+    def large_vs_not_accuracy(self) -> float:
+        """Accuracy of the boundary that matters: large or not."""
+        right = sum(1 for o in self.outcomes if (o.expected == "large") == (o.routed == "large"))
+        return right / self.total if self.total else 0.0
+
     def routed_counts(self) -> Counter[Tier]:
         return Counter(o.routed for o in self.outcomes)
+
+
+Metric = Callable[[Scores], float]
+
+
+def bootstrap(
+    outcomes: Sequence[Outcome], metric: Metric, *, rounds: int = 1000, seed: int = 14
+) -> tuple[float, float]:
+    """95% confidence interval of `metric` by resampling the messages with replacement."""
+    if not outcomes:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(outcomes)
+    values = sorted(
+        metric(Scores([outcomes[rng.randrange(n)] for _ in range(n)])) for _ in range(rounds)
+    )
+    return values[int(0.025 * rounds)], values[min(rounds - 1, int(0.975 * rounds))]
 
 
 @dataclass(frozen=True)
@@ -122,7 +163,9 @@ class CostModel:
         return cls(models)
 
 
-def read_labeled(lines: Iterable[str]) -> tuple[list[Outcome], list[BadLine]]:
+def read_labeled(
+    lines: Iterable[str], quality_bias: float = 0.0
+) -> tuple[list[Outcome], list[BadLine]]:
     """Route every labeled line; lines without a readable request or label come back as bad."""
     outcomes: list[Outcome] = []
     bad: list[BadLine] = []
@@ -131,7 +174,7 @@ def read_labeled(lines: Iterable[str]) -> tuple[list[Outcome], list[BadLine]]:
             bad.append(item)
             continue
         try:
-            outcomes.append(outcome_of(item))
+            outcomes.append(outcome_of(item, quality_bias))
         except ValueError as exc:
             bad.append(BadLine(item.line, str(exc)))
     return outcomes, bad
@@ -155,6 +198,7 @@ def report(outcomes: Sequence[Outcome], costs: CostModel, title: str) -> str:
         if rate > LARGE_SENT_LOWER_LIMIT:
             lower += " OVER THE LIMIT"
         lines.append(f"| {name} | {scores.total} | {scores.accuracy:.1%} | {lower} |")
+    lines += ["", *quality_table(outcomes, costs)]
     lines += ["", "Confusion, all messages (rows: labeled tier, columns: routed tier):", ""]
     lines += ["| labeled \\ routed | " + " | ".join(TIERS) + " |", "|---|" + "---:|" * len(TIERS)]
     for expected in TIERS:
@@ -188,4 +232,39 @@ def cost_table(routed: Mapping[Tier, int], costs: CostModel) -> list[str]:
     for name, usd in rows:
         relative = f"{usd / always_large:.1%}" if always_large else "-"
         lines.append(f"| {name} | ${usd:.4f} | {relative} |")
+    return lines
+
+
+def quality_table(outcomes: Sequence[Outcome], costs: CostModel) -> list[str]:
+    """The goals' metrics with 95% bootstrap intervals: all messages, then each origin."""
+    always = costs.per_thousand({"large": 1})
+
+    def cost(scores: Scores) -> float:
+        return costs.per_thousand(scores.routed_counts()) / always if always else 0.0
+
+    metrics: list[Metric] = [
+        lambda s: s.large_recall,
+        lambda s: s.large_precision,
+        lambda s: s.large_vs_not_accuracy,
+        lambda s: s.accuracy,
+        cost,
+    ]
+    groups: list[tuple[str, Sequence[Outcome]]] = [("all", outcomes)]
+    for origin in sorted({o.origin for o in outcomes if o.origin is not None}):
+        groups.append((origin, [o for o in outcomes if o.origin == origin]))
+    lines = [
+        "Quality with 95% bootstrap intervals (goals: large recall ≥ 97%, large vs not ≥ 90%, "
+        "cost ≤ 35% of always large):",
+        "",
+        "| messages | n | large recall | large precision | large vs not | 3-tier accuracy "
+        "| cost vs always large |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, group in groups:
+        scores = Scores(group)
+        cells = []
+        for metric in metrics:
+            low, high = bootstrap(group, metric, rounds=300)
+            cells.append(f"{metric(scores):.1%} ({low:.1%}–{high:.1%})")
+        lines.append(f"| {name} | {scores.total} | " + " | ".join(cells) + " |")
     return lines

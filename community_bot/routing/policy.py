@@ -1,8 +1,9 @@
-"""How much each signal counts, and where the tiers begin: the one place to tune routing.
+"""The hand-tuned router's (v1, `rules`) weights, and the labels every reason uses for signals.
 
 A message's score is the sum of the weights of its signals; the tier follows from the score. A
-signal weighted at `LARGE_FROM` or more sends a message to the large tier on its own. Measure a
-change with `python -m bench.routing_quality` (accuracy, large sent lower, cost) before keeping it.
+signal weighted at `LARGE_FROM` or more sends a message to the large tier on its own. The learned
+router does not use these weights (it learns its own); `python -m bench.routing_train` measures
+both routers on held-out writers.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from community_bot.routing.router import RouteChoice, decide
+from community_bot.routing.choice import RouteChoice
+from community_bot.routing.router import decide
 from community_bot.types import TIERS, Tier
 
 FIELDS_HELP = (
@@ -33,13 +34,14 @@ class RouteRequest:
     fields: dict[str, Any] | None = None
     line: int = 0  # where it was read, for messages about it
 
-    def decide(self) -> RouteChoice:
+    def decide(self, quality_bias: float = 0.0) -> RouteChoice:
         return decide(
             self.text,
             previous_tier=self.previous_tier,
             previous_text=self.previous_text,
             kb_top_score=self.kb_top_score,
             kb_hit=self.kb_hit,
+            quality_bias=quality_bias,
         )
 
 

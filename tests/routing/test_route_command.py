@@ -38,13 +38,13 @@ def test_route_prints_tier_model_reason_and_signals_as_json(
     code, out, _ = run(capsys, "how do I install it on windows?")
 
     assert code == 0
-    assert json.loads(out) == {
-        "tier": "medium",
-        "model": "amazon.nova-lite-v1:0",
-        "reason": "medium: how-to",
-        "score": 1.5,
-        "signals": {"how_to": 1.5},
-    }
+    decision = json.loads(out)
+    assert decision["tier"] == "medium"
+    assert decision["model"] == "amazon.nova-lite-v1:0"
+    assert decision["reason"].startswith("medium: P(large) ")
+    assert decision["reason"].endswith(" — how-to")
+    assert 0 <= decision["score"] < 0.5  # the probability that it needs the large tier
+    assert all(weight > 0 for weight in decision["signals"].values())
 
 
 def test_route_names_the_configured_model_of_the_tier(
@@ -66,9 +66,9 @@ def test_route_takes_the_previous_message_and_the_knowledge_base_match(
     missed = json.loads(run(capsys, "does it support slack?", "--kb-miss")[1])
 
     assert follow_up["tier"] == "large"
-    assert follow_up["reason"].startswith("large: follow-up to a large turn")
+    assert "follow-up to a large turn" in follow_up["reason"]
     assert answered["tier"] == "small"
-    assert answered["signals"]["kb_clear"] < 0
+    assert answered["reason"].endswith("KB answers it")
     assert missed["tier"] == "medium"
     assert "KB miss" in missed["reason"]
 
@@ -79,7 +79,12 @@ def test_route_jsonl_keeps_every_input_field_and_adds_the_decision(
     lines = [
         {"q": "thanks!", "tier": "small", "id": 1},
         {"q": "and on mac?", "previous": TRACEBACK, "previous_tier": "large", "tier": "large"},
-        {"q": "is it free?", "kb_hit": False, "kb_top_score": 0.1, "note": "diff me"},
+        {
+            "q": "how do I add the bot to my server?",
+            "kb_hit": False,
+            "kb_top_score": 0.1,
+            "note": "x",
+        },
     ]
     path = write_lines(tmp_path / "in.jsonl", *(json.dumps(line) for line in lines))
 

@@ -1,11 +1,11 @@
-"""The router sends each kind of message to its tier, for reasons it names, without a model."""
+"""The hand-tuned router (v1, the baseline and fallback) sends each kind of message to its tier."""
 
 from __future__ import annotations
 
 import pytest
 
-from community_bot.routing import decide
 from community_bot.routing.policy import KB_CLEAR, KB_MISS, WEIGHTS
+from community_bot.routing.rules import decide
 from community_bot.types import Tier
 
 TRACEBACK = """my bot dies on startup
