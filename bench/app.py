@@ -32,7 +32,9 @@ async def bench_app(
 ) -> AsyncIterator[App]:
     """`open_app` exactly as the runtimes call it, with the chat model (behind the product's own
     gateway) and the knowledge base given."""
-    settings = bench_settings(data_dir, **overrides)
+    # The default small tier is `ollama`, which has no model until OLLAMA_MODEL names one: without
+    # it short questions and every running summary would skip the model.
+    settings = bench_settings(data_dir, **({"ollama_model": "bench-small"} | overrides))
     gateway = BenchGateway(settings, model)
     async with open_app(settings, Services(settings, knowledge, gateway, decide)) as app:
         yield app

@@ -121,8 +121,10 @@ def _rows(
     startup: tuple[list[float], list[float]],
 ) -> list[Row]:
     turns = len(along["product"])
-    product_1 = percentile(first["product"], 50)
-    yardstick_1 = percentile(first["yardstick"], 50)
+    # Each product turn ran right before its yardstick turn, in the same phase of the shared
+    # machine: the median of the pairs' ratios moves less between runs than a ratio of medians.
+    paired = [p / y for p, y in zip(first["product"], first["yardstick"], strict=True)]
+    ratio_1 = percentile(paired, 50)
     tail = slice(max(0, turns - 50), turns)
     early = slice(50, 100) if turns >= 150 else slice(0, turns // 3)
     product_end = _mean(along["product"][tail])
@@ -137,11 +139,11 @@ def _rows(
         Row("yardstick (LangGraph docs' chatbot) CPU per turn, turn 1", "ms", p50=y1, p99=y1_99),
         Row("product CPU per turn, turn 1", "ms", p50=p1, p99=p1_99),
         Row(
-            "product ÷ yardstick CPU per turn, turn 1 (p50)",
+            "product ÷ yardstick CPU per turn, turn 1 (median of paired turns)",
             "×",
-            value=product_1 / yardstick_1,
+            value=ratio_1,
             target=f"≤ {TURN_1_TARGET:g}×",
-            passed=product_1 / yardstick_1 <= TURN_1_TARGET,
+            passed=ratio_1 <= TURN_1_TARGET,
         ),
         Row(
             f"yardstick CPU per turn, turns {tail.start + 1}–{turns} (mean)",
@@ -174,5 +176,5 @@ def measure(quick: bool = False) -> list[Row]:
     if quick:
         first, along = event_loop.run(_turns(fresh=10, long=60, chunks=1000))
         return _rows(first, along, _startups(runs=1))
-    first, along = event_loop.run(_turns(fresh=60, long=500, chunks=10_000))
+    first, along = event_loop.run(_turns(fresh=100, long=500, chunks=10_000))
     return _rows(first, along, _startups(runs=5))

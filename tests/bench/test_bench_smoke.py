@@ -27,6 +27,14 @@ EXPECTED = {
         "graph CPU per turn",
         "graph overhead share of a 1 s Nova Lite turn",
     ],
+    "yardstick": [
+        "yardstick (LangGraph docs' chatbot) CPU per turn, turn 1",
+        "product ÷ yardstick CPU per turn, turn 1",
+        "product ÷ yardstick CPU per turn, turn 60",
+        "product CPU per turn, turns 11–60 ÷ turns 1–20",
+        "`community-bot ask` start-up CPU",
+        "`ask` start-up ÷ yardstick start-up (p50)",
+    ],
     "concurrency": [
         "parallel efficiency, 20 channels × 2 turns",
         "efficiency ceiling set by event-loop CPU",
