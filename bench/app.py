@@ -19,11 +19,8 @@ MEMBER = Author(id="bench-member", name="member")
 
 
 def bench_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Default settings (nothing from `.env`) with everything stored under `data_dir`; every tier
-    on a Bedrock model id, so the bench's one chat model answers whatever the router picks (the
-    default small tier is Ollama, which a bench without OLLAMA_MODEL would not have)."""
-    every_tier_on_bedrock = {"model_small": "amazon.nova-micro-v1:0"}
-    return Settings(data_dir=data_dir, _env_file=None, **(every_tier_on_bedrock | overrides))
+    """Default settings (nothing from `.env`) with everything stored under `data_dir`."""
+    return Settings(data_dir=data_dir, _env_file=None, **overrides)
 
 
 @asynccontextmanager
