@@ -179,7 +179,34 @@ class Settings(BaseSettings):
         default="amazon.nova-pro-v1:0", description="Model for the large tier."
     )
     model_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Read timeout of one model call."
+        default=60.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Read timeout of one model call (at most TURN_TIMEOUT_SECONDS for Bedrock).",
+    )
+    turn_timeout_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        allow_inf_nan=False,
+        description="Longest wait for a turn's first token, across retries and fallbacks; past"
+        " it the user gets the docs answer with the reason and the slow provider is marked down.",
+    )
+    answer_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Longest a whole answer may stream; past it the answer is kept, marked cut.",
+    )
+    provider_cooldown_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="How long a provider that failed (unreachable, timed out) is skipped before"
+        " a turn tries it again (its circuit breaker's cool-down).",
     )
     model_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a throttled or failing call per model."
