@@ -33,6 +33,9 @@ class ScriptedGateway:
     def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
         return tier, None
 
+    def notice(self, tier: Tier) -> str | None:
+        return None
+
     async def generate(
         self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
     ) -> GenerationResult:

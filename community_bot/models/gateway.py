@@ -51,6 +51,12 @@ class ModelGateway(Protocol):
         """The tier actually used and, when it differs, why (pin, budget, provider down)."""
         ...
 
+    def notice(self, tier: Tier) -> str | None:
+        """One short line for the user when a turn routed at `tier` will be answered worse than
+        that before any call (daily budget reached, every configured model unreachable), e.g.
+        "ollama unreachable"; None when nothing is wrong or no model is configured at all."""
+        ...
+
     async def generate(
         self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
     ) -> GenerationResult:

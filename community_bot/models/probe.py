@@ -80,8 +80,9 @@ async def probe_ollama(settings: Settings, *, timeout_s: float = 2.0) -> Provide
             listed = response.json().get("models", [])
     except httpx.ConnectError:
         return ProviderStatus("ollama", False, f"unreachable at {url} (connection refused)")
-    except httpx.TimeoutException:
-        return ProviderStatus("ollama", False, f"no answer from {url} within {timeout_s:g} s")
+    except httpx.TimeoutException:  # a busy machine or a model loading: nothing is decided
+        detail = f"no answer from {url} within {timeout_s:g} s (the first call decides)"
+        return ProviderStatus("ollama", True, detail, undecided=True)
     except (httpx.HTTPError, ValueError, AttributeError) as exc:
         return ProviderStatus("ollama", False, f"unexpected answer from {url} ({exc})")
     names = {str(m.get(key)) for m in listed if isinstance(m, dict) for key in ("name", "model")}

@@ -256,6 +256,19 @@ class RoutedGateway:
             )
         return first_tier, "; ".join(reasons) or None
 
+    def notice(self, tier: Tier) -> str | None:
+        """See `ModelGateway.notice`: the budget, or the providers whose circuit is open."""
+        if self.mode == "retrieval":
+            return None  # the docs alone are what was asked for
+        parts: list[str] = []
+        if self.mode == "auto" and tier != "small" and self.over_budget():
+            parts.append(f"daily model budget ${self.settings.daily_budget_usd:.2f} reached")
+        effective, _ = self.effective_tier(tier)
+        if not self.chain(effective):
+            down = [v for v in self.provider_health() if v.state == "open"]
+            parts += [f"{v.provider} {v.trouble}" for v in down if v.trouble != "not configured"]
+        return "; ".join(parts) or None
+
     def over_budget(self) -> bool:
         """True past DAILY_BUDGET_USD today (UTC); logged once per day."""
         budget = self.settings.daily_budget_usd
@@ -358,7 +371,7 @@ class RoutedGateway:
     ) -> str | None:
         """One short line for the user when the answer is worse than asked for, else None."""
         if broke is not None:
-            return f"the answer was cut off: {result.model} {broke.trouble} ({broke.reason})"
+            return f"{result.model} {broke.trouble} ({broke.reason})"
         if troubles and result.tier is not None and TIERS.index(result.tier) < TIERS.index(routed):
             return f"{_sentence(troubles)}, so {result.model} answered instead"
         return None
