@@ -18,7 +18,7 @@ from community_bot.ledger import Ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
-from community_bot.status import ModelStatus, StatusReport
+from community_bot.status import ModelStatus, ProviderState, StatusReport
 from community_bot.types import TIERS
 from graph.builder import build_graph
 from nodes.services import Services, build_services
@@ -63,7 +63,9 @@ class App:
         notes = []
         if self.scheduler is not None and (report := self.scheduler.last_report) is not None:
             notes = [f"last source sync: {line}" for line in report.lines()]
-        return StatusReport(rows, sources, self.started_at, cost, turns, notes)
+        return StatusReport(
+            rows, sources, self.started_at, cost, turns, notes, provider_states(models)
+        )
 
     async def record_feedback(
         self, *, thread_id: str, run_id: str | None, user_id: str, score: int
@@ -124,6 +126,7 @@ async def open_app(
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
+        telemetry.metrics.watch_providers(lambda: provider_states(services.models))
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
@@ -133,6 +136,14 @@ async def open_app(
         graph = build_graph(checkpointer, store)
         conversation = Conversation(graph, services, checkpointer, telemetry)
         yield App(settings, services, conversation, ledger, telemetry, scheduler)
+
+
+def provider_states(models: object) -> list[ProviderState]:
+    """Each provider's circuit breaker as /status shows it (none for gateways without health)."""
+    health = getattr(models, "provider_health", None)
+    if not callable(health):
+        return []
+    return [ProviderState(v.provider, v.state, v.detail, v.retry_in_s) for v in health()]
 
 
 async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:

@@ -25,6 +25,7 @@ from langchain_core.language_models import BaseChatModel
 from community_bot.settings import Settings
 
 Provider = Literal["bedrock", "ollama"]
+READ_TIMEOUT_MARGIN_S = 2.0  # the turn's own deadline fires first and names itself
 OLLAMA = "ollama"  # the MODEL_* value that means "OLLAMA_MODEL"
 
 # Bedrock error codes worth another try: the service, not the request, is at fault.
@@ -207,7 +208,8 @@ class ChatModels:
                 # only a read timeout frees: past TURN_TIMEOUT_SECONDS it would hold the process
                 # open (a terminal `ask` could not exit) for nothing.
                 read_timeout=min(
-                    self._settings.model_timeout_seconds, self._settings.turn_timeout_seconds
+                    self._settings.model_timeout_seconds,
+                    self._settings.turn_timeout_seconds + READ_TIMEOUT_MARGIN_S,
                 ),
                 max_pool_connections=32,
                 user_agent_extra="community-bot",

@@ -394,7 +394,7 @@ class RoutedGateway:
         loop_now = asyncio.get_running_loop().time()
         offset = loop_now - time.perf_counter()
         try:
-            async with asyncio.timeout(min(first_token_by, answer_by) + offset) as deadline:
+            async with asyncio.timeout_at(min(first_token_by, answer_by) + offset) as deadline:
                 async for chunk in chat.astream(list(messages)):
                     token = chunk.text
                     if token:
