@@ -268,6 +268,14 @@ class Settings(BaseSettings):
         default=None,
         description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
     )
+    thread_lock_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="How long a turn waits for another turn on the same thread (another process"
+        " on the same DATA_DIR included) before it is refused with the reason, never lost.",
+    )
     memory_max_messages: int = Field(
         default=50, ge=2, description="Most history messages sent to the model per turn."
     )

@@ -19,6 +19,7 @@ from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, ProviderState, StatusReport
+from community_bot.thread_lock import SqliteThreadLocks
 from community_bot.types import TIERS
 from graph.builder import build_graph
 from nodes.services import Services, build_services
@@ -120,6 +121,11 @@ async def open_app(
                 AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
             )
             await store.setup()
+            locks = SqliteThreadLocks(
+                settings.data_dir / "thread_locks.sqlite",
+                wait_s=settings.thread_lock_timeout_seconds,
+            )
+            stack.callback(locks.close)
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
@@ -134,7 +140,7 @@ async def open_app(
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer, store)
-        conversation = Conversation(graph, services, checkpointer, telemetry)
+        conversation = Conversation(graph, services, checkpointer, telemetry, locks)
         yield App(settings, services, conversation, ledger, telemetry, scheduler)
 
 

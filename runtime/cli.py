@@ -23,6 +23,7 @@ from community_bot.observability.logs import configure_logging
 from community_bot.observability.stats_cli import register as register_stats
 from community_bot.routing.cli import register as register_route
 from community_bot.settings import Settings, load_settings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, TokenEvent
 from runtime.benchmark.cli import register as register_bench
 from runtime.config_cli import register as register_config
@@ -153,11 +154,14 @@ async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> N
             if not line:
                 continue
             print("bot> ", end="", flush=True)
-            async for event in app.conversation.stream_turn(channel, line, author, profile):
-                if isinstance(event, TokenEvent):
-                    print(event.text, end="", flush=True)
-                elif event.citations:
-                    print("\n" + format_sources(event), end="")
+            try:
+                async for event in app.conversation.stream_turn(channel, line, author, profile):
+                    if isinstance(event, TokenEvent):
+                        print(event.text, end="", flush=True)
+                    elif event.citations:
+                        print("\n" + format_sources(event), end="")
+            except ThreadBusyError as exc:  # another process's turn on this thread
+                print(f"(not sent: {exc})", end="")
             print()
 
 

@@ -10,13 +10,14 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AnyMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 
-from community_bot import transcripts
+from community_bot import pending, transcripts
+from community_bot.thread_lock import ThreadLocks
 from community_bot.turns import Author, FinalReply, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
@@ -49,7 +50,10 @@ class Conversation:
     """Runs turns of the conversation graph; one checkpointed thread per channel.
 
     Each turn is saved once, when it ends. The app's checkpointer (`community_bot.checkpoints`)
-    keeps only a thread's latest checkpoint, dropping older ones as it saves.
+    keeps only a thread's latest checkpoint, dropping older ones as it saves. Before that the
+    question itself is saved (`community_bot.pending`), so a crash mid-answer forgets nothing,
+    and a turn holds its thread's lock (`community_bot.thread_lock`) from before it reads the
+    history to after it saves, so concurrent writers, in any process, never drop a turn.
     """
 
     def __init__(
@@ -58,11 +62,13 @@ class Conversation:
         services: Services,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         observer: TurnObserver | None = None,
+        locks: ThreadLocks | None = None,
     ) -> None:
         self._graph = graph
         self._services = services
         self._checkpointer = checkpointer
         self._observer = observer
+        self._locks = locks
 
     async def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -80,10 +86,14 @@ class Conversation:
             else nullcontext(_unobserved)
         )
         with watch as answered:
-            async for event in self._run_graph(run_id, thread_id, text, author, profile):
-                if isinstance(event, FinalReply):
-                    answered(event)
-                yield event
+            async with self._hold(thread_id):
+                async for event in self._run_graph(run_id, thread_id, text, author, profile):
+                    if isinstance(event, FinalReply):
+                        answered(event)
+                    yield event
+
+    def _hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+        return self._locks.hold(thread_id) if self._locks is not None else nullcontext()
 
     async def _run_graph(
         self, run_id: str, thread_id: str, text: str, author: Author, profile: str | None
@@ -94,12 +104,20 @@ class Conversation:
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
         human = HumanMessage(
-            content=text, additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name}
+            content=text,
+            additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name},
+            id=str(uuid.uuid4()),
         )
+        store = self._graph.store
+        # Saved before any model is called; a question left by a crashed turn comes along.
+        carried = await pending.pending(store, thread_id) if store is not None else []
+        asked: list[AnyMessage] = [*cast(list[AnyMessage], carried), human]
+        if store is not None:
+            await pending.remember(store, thread_id, asked)
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
-            {"messages": [human]},
+            {"messages": asked},
             config,
             context=context,
             stream_mode=["custom", "updates"],
@@ -124,6 +142,8 @@ class Conversation:
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
                     yield final
+        if store is not None:  # the checkpoint holding the answer is saved: nothing pending
+            await pending.answered(store, thread_id)
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -138,16 +158,30 @@ class Conversation:
         return final
 
     async def reset(self, thread_id: str) -> None:
-        """Forget a thread's conversation (its checkpoints and transcript), e.g. for `/reset`."""
-        if self._checkpointer is not None:
-            await self._checkpointer.adelete_thread(thread_id)
-        if self._graph.store is not None:
-            await transcripts.forget(self._graph.store, thread_id)
+        """Forget a thread's conversation (checkpoints, transcript, unanswered questions)."""
+        async with self._hold(thread_id):
+            if self._checkpointer is not None:
+                await self._checkpointer.adelete_thread(thread_id)
+            if self._graph.store is not None:
+                await transcripts.forget(self._graph.store, thread_id)
+                await pending.answered(self._graph.store, thread_id)
 
     async def history(self, thread_id: str) -> list[Any]:
-        """All messages of a thread, oldest first: the transcript, then the checkpoint's."""
+        """All messages of a thread, oldest first: the transcript, the checkpoint's, then any
+        question a crashed turn left unanswered."""
         snapshot = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
         live = list(snapshot.values.get("messages", []))
-        if self._graph.store is None:
+        store = self._graph.store
+        if store is None:
             return live
-        return [*await transcripts.archived_messages(self._graph.store, thread_id), *live]
+        seen = {m.id for m in live}
+        unanswered = [m for m in await pending.pending(store, thread_id) if m.id not in seen]
+        return [*await transcripts.archived_messages(store, thread_id), *live, *unanswered]
+
+    async def unanswered(self, thread_id: str) -> HumanMessage | None:
+        """The thread's last question when no answer to it was saved (its turn crashed or is
+        still running), else None; e.g. for a runtime resuming after a restart."""
+        store = self._graph.store
+        questions = await pending.pending(store, thread_id) if store is not None else []
+        last = questions[-1] if questions else None
+        return last if isinstance(last, HumanMessage) else None
