@@ -306,8 +306,16 @@ class RoutedGateway:
         for link_tier, spec in links:
             if not self.usable(spec):  # its circuit opened during this turn
                 continue
-            chat = self._chat_models.get(spec)
             breaker = self.health[spec.provider]
+            try:
+                chat = self._chat_models.get(spec)
+            except Exception as exc:  # e.g. no AWS region: the client cannot even be built
+                failure = classify(exc)
+                result.attempts.append(f"{spec.name}: {failure.reason}")
+                troubles.append(f"{spec.name} {failure.trouble}")
+                breaker.failed(failure.trouble, failure.reason, definitive=True)
+                log.warning("%s cannot be used: %s — next model", spec.name, failure.reason)
+                continue
             for number in range(1, self.settings.model_max_retries + 2):
                 attempt = await self._attempt(
                     chat, messages, on_token, started, first_token_by, answer_by

@@ -153,3 +153,20 @@ async def test_a_slow_whole_answer_is_kept_and_marked_cut(
     assert (result.text, result.cut, result.model) == ("one ", True, PRO)
     assert result.attempts == [f"{PRO}: answer unfinished within ANSWER_TIMEOUT_SECONDS=3 s"]
     assert result.note is not None and "timed out" in result.note
+
+
+async def test_a_provider_whose_client_cannot_be_built_is_a_failure_not_a_crash(
+    make_gateway: MakeGateway,
+    bedrock: BedrockEmulator,
+    ollama: OllamaEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An undecided probe keeps Bedrock in use; without a region its client cannot be built."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name)
+    gateway = make_gateway()
+    result = await gateway.generate("large", QUESTION, lambda _: None)
+    assert result.model == f"ollama/{OLLAMA_MODEL}"
+    assert result.attempts[0] == f"{PRO}: no AWS region"
+    assert gateway.health["bedrock"].view().trouble == "not configured"
+    assert bedrock.requests == []
