@@ -7,6 +7,7 @@ existing deployments keep working; every field carries a description that `--hel
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,7 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from community_bot.errors import ConfigError
 
@@ -35,6 +36,7 @@ KNOWLEDGE_BASE_ID = re.compile(
 )
 
 BackendMode = Literal["auto", "nova", "ollama", "retrieval"]
+MODEL_PROVIDERS = ("ollama", "bedrock")  # explicit prefixes of MODEL_*: `ollama:NAME`
 
 
 def _split_csv(value: Any) -> Any:
@@ -170,7 +172,9 @@ class Settings(BaseSettings):
     )
     ollama_model: str | None = Field(default=None, description="Ollama model, e.g. `llama3.2:3b`.")
     model_small: str = Field(
-        default="ollama", description="Model for the small tier: `ollama`, or a Bedrock model id."
+        default="ollama",
+        description="Model for the small tier: `ollama` (OLLAMA_MODEL), `ollama:NAME`, a Bedrock"
+        " model id, or `bedrock:ID`.",
     )
     model_medium: str = Field(
         default="amazon.nova-lite-v1:0", description="Model for the medium tier."
@@ -384,6 +388,49 @@ class Settings(BaseSettings):
         description="Event loop of the commands: auto = uvloop where installed (not on Windows).",
     )
 
+    @field_validator("model_small", "model_medium", "model_large", "nova_model_id")
+    @classmethod
+    def _model_reference(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must name a model (`ollama`, `ollama:NAME`, or a Bedrock model id)")
+        prefix, colon, rest = value.partition(":")
+        if value.lower() == "ollama" or value.startswith("arn:"):
+            return value
+        if colon and "." not in prefix:  # an explicit provider prefix, not `amazon.nova-…:0`
+            if prefix.lower() not in MODEL_PROVIDERS or not rest.strip():
+                raise ValueError(
+                    f"unknown model provider {prefix!r}: use `ollama:NAME`, `bedrock:ID`, or a"
+                    " Bedrock model id such as amazon.nova-pro-v1:0"
+                )
+            return value
+        if "." not in value:
+            raise ValueError(
+                f"{value!r} is not a Bedrock model id (they look like amazon.nova-pro-v1:0); for"
+                f" an Ollama model write `ollama:{value}`"
+            )
+        return value
+
+    @field_validator("model_prices")
+    @classmethod
+    def _prices_are_real(
+        cls, value: dict[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float]]:
+        for model, pair in value.items():
+            if not all(math.isfinite(price) and price >= 0 for price in pair):
+                raise ValueError(
+                    f"prices of {model!r} must be two numbers ≥ 0 (USD per 1M input and output"
+                    f" tokens), got {list(pair)}"
+                )
+        return value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_named(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: name a folder, e.g. DATA_DIR=.community-bot")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: Any) -> Any:
@@ -535,6 +582,16 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError.from_validation(exc) from None
+    except SettingsError as exc:  # a JSON value that does not parse, e.g. MODEL_PRICES='{bad'
+        raise ConfigError([_unparsable(exc)]) from None
+
+
+def _unparsable(exc: SettingsError) -> str:
+    found = re.search(r'field "(\w+)"', str(exc))
+    variable = found.group(1).upper() if found else "a setting"
+    cause = exc.__cause__
+    detail = f" ({cause})" if cause is not None else ""
+    return f"{variable}: is not valid JSON{detail}"
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

@@ -55,10 +55,16 @@ class ModelSpec:
 
 
 def resolve_model(value: str, settings: Settings) -> ModelSpec | None:
-    """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), else Bedrock."""
+    """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), `ollama:NAME`
+    and `bedrock:ID` name their provider, anything else is a Bedrock id (settings checked it)."""
     value = value.strip()
     if value.lower() == OLLAMA:
         return ModelSpec("ollama", settings.ollama_model) if settings.ollama_model else None
+    prefix, colon, rest = value.partition(":")
+    if colon and prefix.lower() == "ollama":
+        return ModelSpec("ollama", rest.strip())
+    if colon and prefix.lower() == "bedrock":
+        return ModelSpec("bedrock", rest.strip())
     return ModelSpec("bedrock", value)
 
 
