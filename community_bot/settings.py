@@ -344,6 +344,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Log verbosity."
     )
+    log_message_content: bool = Field(
+        default=False,
+        description="At LOG_LEVEL=DEBUG, also let the libraries that log request bodies (the"
+        " users' messages: botocore, httpx, discord.py) write them; off, they stay at INFO.",
+    )
     log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
     log_file_max_bytes: int = Field(
         default=10_000_000, ge=1024, description="Rotate LOG_FILE once it reaches this many bytes."

@@ -19,6 +19,7 @@ from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, ProviderState, StatusReport
+from community_bot.storage_faults import check_data_dir, named
 from community_bot.thread_lock import SqliteThreadLocks
 from community_bot.types import TIERS
 from graph.builder import build_graph
@@ -103,28 +104,33 @@ async def open_app(
     the source agents' scheduler: terminal commands pass it so they never collide with a running
     bot's port, nor wait at exit for a sync they started.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_data_dir(settings.data_dir)
+    data, memory = settings.data_dir, settings.checkpoint_path
     async with AsyncExitStack() as stack:
         # Shards sharing DATA_DIR create these files and sync the local index one at a time.
         async with one_process_at_a_time(settings.data_dir):
-            services = services or build_services(settings)  # opens the spend meter's file
-            ledger = Ledger(settings.data_dir / "turns.sqlite")
+            with named(data / "model_spend.sqlite", "the model spend file"):
+                services = services or build_services(settings)  # opens the spend meter's file
+            with named(data / "turns.sqlite", "the turn ledger"):
+                ledger = Ledger(data / "turns.sqlite")
             stack.callback(ledger.close)
             prepare = getattr(services.knowledge, "prepare", None)
             if callable(prepare):
-                await prepare()
-            checkpointer = await stack.enter_async_context(  # creates its tables on opening
-                ThreadMemorySaver.open(settings.checkpoint_path)
-            )
-            # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-            store = await stack.enter_async_context(
-                AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
-            )
-            await store.setup()
-            locks = SqliteThreadLocks(
-                settings.data_dir / "thread_locks.sqlite",
-                wait_s=settings.thread_lock_timeout_seconds,
-            )
+                with named(data, "the local knowledge index in"):
+                    await prepare()
+            with named(memory, "the conversation memory"):
+                checkpointer = await stack.enter_async_context(  # creates its tables on opening
+                    ThreadMemorySaver.open(memory)
+                )
+                # Transcripts share the checkpoint file: one file holds a channel's whole memory.
+                store = await stack.enter_async_context(
+                    AsyncSqliteStore.from_conn_string(str(memory))
+                )
+                await store.setup()
+            with named(data / "thread_locks.sqlite", "the thread lock file"):
+                locks = SqliteThreadLocks(
+                    data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
+                )
             stack.callback(locks.close)
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)

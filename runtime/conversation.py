@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EMPTY_QUESTION = "Your message was empty: ask me a question and I will look it up."
+
 
 class TurnObserver(Protocol):
     """Watches turns for logs, metrics and traces.
@@ -80,6 +82,10 @@ class Conversation:
         generator ends, so the next turn sees it.
         """
         run_id = str(uuid.uuid4())  # the root run of the turn's trace; feedback points at it
+        if not text.strip():  # nothing to answer: no model call, nothing paid, nothing saved
+            yield TokenEvent(EMPTY_QUESTION)
+            yield FinalReply(chunks=[EMPTY_QUESTION], citations=[], thread_id=thread_id)
+            return
         watch = (
             self._observer.watch(run_id, thread_id, text, author, profile)
             if self._observer is not None
