@@ -190,12 +190,13 @@ class Settings(BaseSettings):
         description="Read timeout of one model call (at most TURN_TIMEOUT_SECONDS for Bedrock).",
     )
     turn_timeout_seconds: float = Field(
-        default=20.0,
+        default=18.0,
         gt=0,
         le=600,
         allow_inf_nan=False,
         description="Longest wait for a turn's first token, across retries and fallbacks; past"
-        " it the user gets the docs answer with the reason and the slow provider is marked down.",
+        " it the user gets the docs answer with the reason (within 20 s at the default) and the"
+        " slow provider is marked down.",
     )
     answer_timeout_seconds: float = Field(
         default=120.0,
