@@ -3,6 +3,13 @@ missing is routed around, and the user is told in one short line what happened."
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from prometheus_client import generate_latest
+
+from community_bot.settings import Settings
+from discord_bot.commands import format_status
+from runtime.app import open_app
 from tests.emulators.bedrock_runtime import BedrockEmulator, aws_env
 from tests.emulators.hang import HangServer
 from tests.emulators.ollama import refused_url
@@ -76,3 +83,24 @@ def test_config_show_reports_each_provider_now(cli_env: EnvFactory) -> None:
     assert done.returncode == 0, done.stderr
     assert "#   bedrock: NOT usable (no AWS credentials)" in done.stdout
     assert "#   ollama: NOT usable (unreachable at" in done.stdout
+
+
+async def test_status_and_metrics_show_each_providers_live_state(tmp_path: Path) -> None:
+    with refused_url() as url:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            data_dir=tmp_path / "data",
+            backend_mode="ollama",
+            ollama_model=OLLAMA_MODEL,
+            ollama_base_url=url,
+        )
+        async with open_app(settings, background=False) as app:
+            report = await app.status()
+            exposition = generate_latest(app.telemetry.metrics.registry).decode()
+    (ollama,) = report.providers
+    assert (ollama.provider, ollama.state) == ("ollama", "open")
+    assert ollama.retry_in_s > 0
+    card = format_status(report)
+    assert f"ollama: down (unreachable at {url} (connection refused)), tried again in" in card
+    assert 'community_bot_provider_circuit{provider="ollama",state="open"} 1.0' in exposition
+    assert 'community_bot_provider_circuit{provider="ollama",state="closed"} 0.0' in exposition
