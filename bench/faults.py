@@ -7,8 +7,9 @@
    token, which is the docs answer naming the timeout. `--quick` uses TURN_TIMEOUT_SECONDS=2 and
    says so in the row name.
 2. Turns lost when 20 processes ask on the same channel of one DATA_DIR at once. Before the
-   per-thread lock, 18 of 20 vanished (LangGraph's last saver wins). Each process opens the real
-   app and asks one question; afterwards the channel's history must hold every accepted one.
+   per-thread lock, 18 of 20 vanished (LangGraph's last saver wins). Each process (forked from a
+   fork server that imported the app once) opens the real app and asks one question; afterwards
+   the channel's history must hold every accepted one.
    `--quick` uses 8 processes.
 """
 
@@ -98,7 +99,10 @@ async def _history(data_dir: Path) -> list[str]:
 
 def _lost_turns(data_dir: Path, writers: int) -> tuple[int, int]:
     """(questions missing from the channel, questions refused with ThreadBusyError)."""
-    context = multiprocessing.get_context("fork")  # the app's modules are imported once
+    # A fork server: the app's modules are imported once, in a process that has no threads
+    # (forking this one, whose emulators and worker threads may hold locks, could deadlock).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bench.faults"])
     barrier = context.Barrier(writers)
     refused: multiprocessing.Queue[str] = context.Queue()
     questions = [f"Question {n}: how do I install community-bot?" for n in range(writers)]
@@ -121,10 +125,10 @@ def _lost_turns(data_dir: Path, writers: int) -> tuple[int, int]:
 def measure(quick: bool = False) -> list[Row]:
     turn_timeout_s = QUICK_TURN_TIMEOUT_S if quick else DEFAULT_TURN_TIMEOUT_S
     writers = QUICK_WRITERS if quick else WRITERS
-    with tempfile.TemporaryDirectory() as folder, HangServer() as hang:
-        with _environment(aws_env(hang.url)):
-            first_s = event_loop.run(_first_text_s(Path(folder) / "hang", hang.url, turn_timeout_s))
+    with tempfile.TemporaryDirectory() as folder:
         lost, refused = _lost_turns(Path(folder) / "writers", writers)
+        with HangServer() as hang, _environment(aws_env(hang.url)):
+            first_s = event_loop.run(_first_text_s(Path(folder) / "hang", hang.url, turn_timeout_s))
     if turn_timeout_s is None:
         name = "faults: question → first visible text, Bedrock hung (defaults)"
         target, goal = f"≤ {GOAL_FIRST_TEXT_S:g} s", GOAL_FIRST_TEXT_S

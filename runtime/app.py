@@ -16,6 +16,7 @@ from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.kb.agents import AgentScheduler
 from community_bot.ledger import Ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
+from community_bot.pending import SqlitePendingQuestions
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, ProviderState, StatusReport
@@ -127,6 +128,8 @@ async def open_app(
                     AsyncSqliteStore.from_conn_string(str(memory))
                 )
                 await store.setup()
+                pending = SqlitePendingQuestions(memory)  # saved before the model is called
+                stack.callback(pending.close)
             with named(data / "thread_locks.sqlite", "the thread lock file"):
                 locks = SqliteThreadLocks(
                     data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
@@ -146,7 +149,7 @@ async def open_app(
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer, store)
-        conversation = Conversation(graph, services, checkpointer, telemetry, locks)
+        conversation = Conversation(graph, services, checkpointer, telemetry, locks, pending)
         yield App(settings, services, conversation, ledger, telemetry, scheduler)
 
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from langchain_core.messages import AnyMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 
-from community_bot import pending, transcripts
+from community_bot import transcripts
+from community_bot.pending import PendingQuestions
 from community_bot.thread_lock import ThreadLocks
 from community_bot.turns import Author, FinalReply, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
@@ -65,12 +66,14 @@ class Conversation:
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         observer: TurnObserver | None = None,
         locks: ThreadLocks | None = None,
+        pending: PendingQuestions | None = None,
     ) -> None:
         self._graph = graph
         self._services = services
         self._checkpointer = checkpointer
         self._observer = observer
         self._locks = locks
+        self._pending = pending
 
     async def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -114,12 +117,9 @@ class Conversation:
             additional_kwargs={AUTHOR_ID: author.id, AUTHOR_NAME: author.name},
             id=str(uuid.uuid4()),
         )
-        store = self._graph.store
         # Saved before any model is called; a question left by a crashed turn comes along.
-        carried = await pending.pending(store, thread_id) if store is not None else []
+        carried = await self._pending.carry(thread_id, human) if self._pending else []
         asked: list[AnyMessage] = [*cast(list[AnyMessage], carried), human]
-        if store is not None:
-            await pending.remember(store, thread_id, asked)
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
@@ -148,8 +148,8 @@ class Conversation:
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
                     yield final
-        if store is not None:  # the checkpoint holding the answer is saved: nothing pending
-            await pending.answered(store, thread_id)
+        if self._pending is not None:  # the checkpoint holding the answer is saved
+            await self._pending.answered(thread_id)
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -170,24 +170,24 @@ class Conversation:
                 await self._checkpointer.adelete_thread(thread_id)
             if self._graph.store is not None:
                 await transcripts.forget(self._graph.store, thread_id)
-                await pending.answered(self._graph.store, thread_id)
+            if self._pending is not None:
+                await self._pending.answered(thread_id)
 
     async def history(self, thread_id: str) -> list[Any]:
         """All messages of a thread, oldest first: the transcript, the checkpoint's, then any
         question a crashed turn left unanswered."""
         snapshot = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
         live = list(snapshot.values.get("messages", []))
-        store = self._graph.store
-        if store is None:
-            return live
         seen = {m.id for m in live}
-        unanswered = [m for m in await pending.pending(store, thread_id) if m.id not in seen]
-        return [*await transcripts.archived_messages(store, thread_id), *live, *unanswered]
+        waiting = await self._pending.pending(thread_id) if self._pending is not None else []
+        unanswered = [m for m in waiting if m.id not in seen]
+        store = self._graph.store
+        archived = await transcripts.archived_messages(store, thread_id) if store else []
+        return [*archived, *live, *unanswered]
 
     async def unanswered(self, thread_id: str) -> HumanMessage | None:
         """The thread's last question when no answer to it was saved (its turn crashed or is
         still running), else None; e.g. for a runtime resuming after a restart."""
-        store = self._graph.store
-        questions = await pending.pending(store, thread_id) if store is not None else []
+        questions = await self._pending.pending(thread_id) if self._pending is not None else []
         last = questions[-1] if questions else None
         return last if isinstance(last, HumanMessage) else None
