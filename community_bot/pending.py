@@ -64,6 +64,8 @@ class SqlitePendingQuestions:
         )
         self._lock = threading.Lock()
         use_wal(self._db)
+        # As the checkpointer: a crash loses nothing, a power cut at most the last moments.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
 
     def close(self) -> None:

@@ -81,6 +81,8 @@ class SqliteThreadLocks:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5)
         self._db_lock = threading.Lock()  # one connection, used from worker threads in turn
         use_wal(self._db)
+        # A lease lost to a power cut is harmless (its holder died with the machine): no fsync.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
 
     def close(self) -> None:
