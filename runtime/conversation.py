@@ -82,7 +82,9 @@ class Conversation:
 
         The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
         running summary, dropping the thread's superseded checkpoints) finishes before this
-        generator ends, so the next turn sees it.
+        generator ends, so the next turn sees it. Raises `ThreadBusyError` (nothing saved) when
+        another turn, in any process, holds the thread past THREAD_LOCK_TIMEOUT_SECONDS. An
+        empty or blank message is answered here, without the graph or a model.
         """
         run_id = str(uuid.uuid4())  # the root run of the turn's trace; feedback points at it
         if not text.strip():  # nothing to answer: no model call, nothing paid, nothing saved
@@ -182,8 +184,9 @@ class Conversation:
         waiting = await self._pending.pending(thread_id) if self._pending is not None else []
         unanswered = [m for m in waiting if m.id not in seen]
         store = self._graph.store
-        archived = await transcripts.archived_messages(store, thread_id) if store else []
-        return [*archived, *live, *unanswered]
+        if store is None:
+            return [*live, *unanswered]
+        return [*await transcripts.archived_messages(store, thread_id), *live, *unanswered]
 
     async def unanswered(self, thread_id: str) -> HumanMessage | None:
         """The thread's last question when no answer to it was saved (its turn crashed or is
