@@ -18,6 +18,7 @@ pid's lease is taken over at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sqlite3
@@ -31,6 +32,8 @@ from typing import Protocol
 
 from community_bot.errors import CommunityBotError
 from community_bot.sqlite_wal import use_wal
+
+log = logging.getLogger(__name__)
 
 LEASE_S = 30.0  # a lease not renewed for this long is free (its holder died)
 RENEW_EVERY_S = LEASE_S / 3
@@ -166,7 +169,10 @@ class SqliteThreadLocks:
     async def _renew(self, thread_id: str, owner: str) -> None:
         while True:
             await asyncio.sleep(min(RENEW_EVERY_S, self._lease_s / 3))
-            await asyncio.to_thread(self._extend, thread_id, owner)
+            try:
+                await asyncio.to_thread(self._extend, thread_id, owner)
+            except sqlite3.Error as exc:  # the next renewal may succeed; the turn goes on
+                log.warning("could not renew the lock of thread %r: %s", thread_id, exc)
 
     def _extend(self, thread_id: str, owner: str) -> None:
         with self._db_lock:
