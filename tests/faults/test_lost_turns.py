@@ -4,7 +4,9 @@ and a process killed with SIGKILL while the model is answering."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from langchain_core.messages import BaseMessage
@@ -143,3 +145,29 @@ async def test_two_holders_in_one_process_take_turns(tmp_path: Path) -> None:
     assert order[0] == "first in"
     assert order[1].startswith("second refused: pid ")
     assert order[2] == "second in"
+
+
+async def test_a_lease_from_another_host_is_honoured_until_it_expires(tmp_path: Path) -> None:
+    """Another machine's holder cannot be checked for life: its lease alone decides."""
+    path = tmp_path / "locks.sqlite"
+    locks = SqliteThreadLocks(path, wait_s=0.2)
+    try:
+        with sqlite3.connect(path) as db:  # a live holder elsewhere, lease valid for a minute
+            db.execute(
+                "INSERT INTO thread_locks VALUES ('t', 'theirs', 'elsewhere', 1, ?)",
+                (time.time() + 60,),
+            )
+        try:
+            async with locks.hold("t"):
+                raise AssertionError("took a valid lease")
+        except ThreadBusyError as exc:
+            assert exc.holder == "pid 1 on elsewhere"
+        with sqlite3.connect(path) as db:  # the holder died: its lease ran out
+            expired = time.time() - 1
+            db.execute("UPDATE thread_locks SET expires = ? WHERE thread_id = 't'", (expired,))
+        async with locks.hold("t"):
+            with sqlite3.connect(path) as db:
+                (owner,) = db.execute("SELECT host FROM thread_locks").fetchone()
+            assert owner != "elsewhere"
+    finally:
+        locks.close()
