@@ -36,6 +36,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
     Benchmark("text", "bench.text_scan", "fence scan"),
+    Benchmark("faults", "bench.faults", "faults"),
     Benchmark("routing", "bench.routing", "router decision time", plug_in=True),
     Benchmark("second-chance", "bench.second_chance", "second chance", plug_in=True),
     Benchmark(

@@ -21,6 +21,11 @@ copied: LangGraph's channels replace their values instead of changing them (`add
 a new list) and no node changes a message in place; only the checkpoint's own dicts, which
 LangGraph updates as it runs, are copied. The most recently used LATEST_STATES threads are kept.
 
+A thread whose latest checkpoint no longer deserialises (a damaged row: `invalid UTF-8 string`)
+used to fail every turn of that channel, and `chat` before `/reset` could be typed. Its rows are
+now moved to the thread id `<id>#quarantined-<UTC time>`, kept for inspection, the error is logged
+once, and the thread starts afresh; other threads never notice.
+
 The tables are LangGraph's own, unchanged: databases written by `AsyncSqliteSaver` open as they
 are. Not for graphs with a `DeltaChannel`, whose state is spread over a chain of checkpoints.
 """
@@ -29,9 +34,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +92,9 @@ PRUNE_STRATEGIES = ("keep_latest", "delete")
 LATEST_STATES = 1024  # threads whose latest state stays in memory (a few hundred KiB each at most)
 
 ThreadKey = tuple[str, str]  # (thread_id, checkpoint_ns)
+QUARANTINE_MARK = "#quarantined-"  # unreadable rows move to `<thread id>#quarantined-<UTC>`
+
+log = logging.getLogger(__name__)
 
 
 class ThreadMemorySaver(SqliteSaver):
@@ -191,7 +201,37 @@ class ThreadMemorySaver(SqliteSaver):
                 row = cur.execute(LATEST_ID, key).fetchone()
             if row is not None and row[0] == latest.checkpoint["id"]:
                 return latest._replace(checkpoint=copy_checkpoint(latest.checkpoint))
-        return super().get_tuple(config)
+        try:
+            return super().get_tuple(config)
+        except sqlite3.Error:
+            raise  # the file itself, not one row: `storage_faults` names it at start-up
+        except Exception as exc:  # a row that no longer deserialises (bit rot, a bad writer)
+            if configurable.get("checkpoint_id"):
+                raise
+            self._quarantine(key, exc)
+            return None
+
+    def _quarantine(self, key: ThreadKey, exc: Exception) -> None:
+        """Move the thread's unreadable checkpoint rows to a new thread id, kept for inspection,
+        so the thread starts afresh instead of failing every turn; other threads are untouched."""
+        thread_id, checkpoint_ns = key
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        kept = f"{thread_id}{QUARANTINE_MARK}{stamp}"
+        with self.cursor() as cur:
+            for table in ("checkpoints", "writes"):
+                cur.execute(
+                    f"UPDATE {table} SET thread_id = ? WHERE thread_id = ? AND checkpoint_ns = ?",
+                    (kept, thread_id, checkpoint_ns),
+                )
+        self._latest.discard(lambda cached: cached == key)
+        log.error(
+            "the memory of thread %r could not be read (%s: %s): its rows are kept as thread %r"
+            " for inspection, and the thread starts afresh",
+            thread_id,
+            type(exc).__name__,
+            exc,
+            kept,
+        )
 
     def put_writes(
         self,

@@ -7,6 +7,7 @@ existing deployments keep working; every field carries a description that `--hel
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar
@@ -27,6 +28,7 @@ from pydantic_settings import (
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from community_bot.errors import ConfigError
@@ -43,6 +45,7 @@ def sample_knowledge() -> Path:
 
 
 DISCORD_MESSAGE_LIMIT = 2000
+MODEL_PROVIDERS = ("ollama", "bedrock")  # explicit prefixes of MODEL_*: `ollama:NAME`
 LANGSMITH_CLOUD = "https://api.smith.langchain.com"
 
 # The Retrieve API's own patterns (botocore's service model), checked before the first question.
@@ -287,7 +290,9 @@ class ModelSettings(BaseModel):
     ollama_model: str | None = Field(default=None, description="Ollama model, e.g. `llama3.2:3b`.")
 
     model_small: str = Field(
-        default="ollama", description="Model for the small tier: `ollama`, or a Bedrock model id."
+        default="ollama",
+        description="Model for the small tier: `ollama` (OLLAMA_MODEL), `ollama:NAME`, a Bedrock"
+        " model id, or `bedrock:ID`.",
     )
 
     model_medium: str = Field(
@@ -299,7 +304,35 @@ class ModelSettings(BaseModel):
     )
 
     model_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Read timeout of one model call."
+        default=60.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Read timeout of one model call (at most TURN_TIMEOUT_SECONDS for Bedrock).",
+    )
+    turn_timeout_seconds: float = Field(
+        default=18.0,
+        gt=0,
+        le=600,
+        allow_inf_nan=False,
+        description="Longest wait for a turn's first token, across retries and fallbacks; past"
+        " it the user gets the docs answer with the reason (within 20 s at the default) and the"
+        " slow provider is marked down.",
+    )
+    answer_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Longest a whole answer may stream; past it the answer is kept, marked cut.",
+    )
+    provider_cooldown_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="How long a provider that failed (unreachable, timed out) is skipped before"
+        " a turn tries it again (its circuit breaker's cool-down).",
     )
     model_connect_timeout_seconds: float = Field(
         default=3.0, gt=0, description="Connect timeout of one model call (Bedrock and Ollama)."
@@ -341,6 +374,42 @@ class ModelSettings(BaseModel):
         if self.backend_mode == "ollama" and not self.ollama_model:
             raise ValueError("OLLAMA_MODEL is required when BACKEND_MODE=ollama")
         return self
+
+    @field_validator("model_small", "model_medium", "model_large", "nova_model_id")
+    @classmethod
+    def _model_reference(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must name a model (`ollama`, `ollama:NAME`, or a Bedrock model id)")
+        prefix, colon, rest = value.partition(":")
+        if value.lower() == "ollama" or value.startswith("arn:"):
+            return value
+        if colon and "." not in prefix:  # an explicit provider prefix, not `amazon.nova-…:0`
+            if prefix.lower() not in MODEL_PROVIDERS or not rest.strip():
+                raise ValueError(
+                    f"unknown model provider {prefix!r}: use `ollama:NAME`, `bedrock:ID`, or a"
+                    " Bedrock model id such as amazon.nova-pro-v1:0"
+                )
+            return value
+        if "." not in value:
+            raise ValueError(
+                f"{value!r} is not a Bedrock model id (they look like amazon.nova-pro-v1:0); for"
+                f" an Ollama model write `ollama:{value}`"
+            )
+        return value
+
+    @field_validator("model_prices")
+    @classmethod
+    def _prices_are_real(
+        cls, value: dict[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float]]:
+        for model, pair in value.items():
+            if not all(math.isfinite(price) and price >= 0 for price in pair):
+                raise ValueError(
+                    f"prices of {model!r} must be two numbers ≥ 0 (USD per 1M input and output"
+                    f" tokens), got {list(pair)}"
+                )
+        return value
 
 
 class KnowledgeSettings(BaseModel):
@@ -448,6 +517,14 @@ class MemorySettings(BaseModel):
         default=None,
         description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
     )
+    thread_lock_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="How long a turn waits for another turn on the same thread (another process"
+        " on the same DATA_DIR included) before it is refused with the reason, never lost.",
+    )
 
     memory_max_messages: int = Field(
         default=50, ge=2, description="Most history messages sent to the model per turn."
@@ -466,6 +543,13 @@ class MemorySettings(BaseModel):
     @property
     def checkpoint_path(self) -> Path:
         return Path(self.checkpoint_url) if self.checkpoint_url else self.data_dir / "memory.sqlite"
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_named(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: name a folder, e.g. DATA_DIR=.community-bot")
+        return value
 
 
 class PromptSettings(BaseModel):
@@ -563,6 +647,11 @@ class ObservabilitySettings(BaseModel):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Log verbosity."
+    )
+    log_message_content: bool = Field(
+        default=False,
+        description="At LOG_LEVEL=DEBUG, also let the libraries that log request bodies (the"
+        " users' messages: botocore, httpx, discord.py) write them; off, they stay at INFO.",
     )
 
     log_file: Path | None = Field(default=None, description="Also log to this rotating file.")
@@ -774,6 +863,16 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError.from_validation(exc) from None
+    except SettingsError as exc:  # a JSON value that does not parse, e.g. MODEL_PRICES='{bad'
+        raise ConfigError([_unparsable(exc)]) from None
+
+
+def _unparsable(exc: SettingsError) -> str:
+    found = re.search(r'field "(\w+)"', str(exc))
+    variable = found.group(1).upper() if found else "a setting"
+    cause = exc.__cause__
+    detail = f" ({cause})" if cause is not None else ""
+    return f"{variable}: is not valid JSON{detail}"
 
 
 def setting_names() -> list[str]:

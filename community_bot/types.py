@@ -36,6 +36,7 @@ class RouteDecision(TypedDict):
     tier: Tier
     model: str
     reason: str
+    note: NotRequired[str]  # one short line for the user when the route is worse than asked
 
 
 class TurnRecord(TypedDict):
@@ -51,6 +52,7 @@ class TurnRecord(TypedDict):
     outcome: Literal["ok", "fallback", "cut", "retrieval_only"]
     attempts: list[str]  # "model: reason" for each failed attempt, in order
     second_chance: NotRequired[str]  # why a stronger model answered again, when one did
+    note: NotRequired[str]  # what went wrong, in one short line the user saw
 
 
 class Citation(TypedDict):

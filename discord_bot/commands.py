@@ -44,6 +44,8 @@ def format_status(report: StatusReport) -> str:
         mark = "✅" if model.available else "❌"
         note = f" ({model.note})" if model.note else ""
         lines.append(f"{mark} {model.tier}: `{model.model}`{note}")
+    for provider in report.providers:
+        lines.append(f"{'✅' if provider.state == 'closed' else '⚠️'} {provider.line()}")
     sources = ", ".join(report.knowledge_sources) or "none"
     lines.append(f"**Knowledge**: {sources}")
     lines.append(

@@ -24,11 +24,14 @@ NOTHING_FOUND = "I found nothing in the docs about that. Try other words, or ask
 
 
 async def answer_from_docs(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    configured = state["route"]["model"] != RETRIEVAL_ONLY
+    failed_turn = state.get("turn")
+    # Why no model answered, in a few words: the route's (every provider down) or generate's.
+    why = state["route"].get("note") or (failed_turn.get("note") if failed_turn else None)
+    configured = state["route"]["model"] != RETRIEVAL_ONLY or why is not None
     passages = state.get("passages", [])[:QUOTED_PASSAGES]
-    text = docs_answer(passages, model_configured=configured)
+    text = docs_answer(passages, model_configured=configured, why=why)
     runtime.stream_writer({"token": text})
-    failed = state.get("turn") if configured else None
+    failed = failed_turn if state["route"]["model"] != RETRIEVAL_ONLY else None
     turn: TurnRecord = {
         "model": RETRIEVAL_ONLY,
         "tier": None,
@@ -40,13 +43,18 @@ async def answer_from_docs(state: State, runtime: Runtime[Context]) -> dict[str,
         "outcome": "retrieval_only",
         "attempts": failed["attempts"] if failed else [],
     }
+    if why:
+        turn["note"] = why
     answer = AIMessage(content=text, response_metadata={"model": RETRIEVAL_ONLY})
     return {"messages": [answer], "turn": turn}
 
 
-def docs_answer(passages: list[Passage], *, model_configured: bool) -> str:
-    """The quoted-passages reply, numbered so the citations line up."""
+def docs_answer(passages: list[Passage], *, model_configured: bool, why: str | None = None) -> str:
+    """The quoted-passages reply, numbered so the citations line up; its first line says why
+    no model wrote it ("unavailable right now (ollama unreachable)", or none configured)."""
     lead = MODEL_DOWN if model_configured else NO_MODEL
+    if why and model_configured:
+        lead = lead.replace("right now", f"right now ({why})", 1)
     if not passages:
         return f"{lead.split(',')[0]}, and {NOTHING_FOUND}"  # "I" stays upper-case
     quotes = [

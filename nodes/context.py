@@ -50,4 +50,18 @@ def _environment_services() -> Services:
     from community_bot.settings import load_settings
     from nodes.services import build_services
 
-    return build_services(load_settings())
+    services = build_services(load_settings())
+    # As `open_app` does: check the providers once, so a provider that cannot work (no AWS
+    # credentials) starts with its circuit open instead of costing the first turn an attempt.
+    probe = getattr(services.models, "probe", None)
+    if callable(probe) and not _loop_running():  # a worker thread (`opened_services`)
+        asyncio.run(probe())
+    return services
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

@@ -2,7 +2,8 @@
 
 The gateway walks the fallback chain (large → medium → small). If no model answers, this node adds
 no message and sends the turn on to `answer_from_docs`, the last step of every chain. A stream
-that breaks after tokens were sent keeps them and says the answer was cut. A cheaper tier's answer
+that breaks after tokens were sent keeps them and says, in one line, why the answer was cut; a
+fallback to a smaller model, or a route over budget, says so the same way. A cheaper tier's answer
 that shows it is out of its depth gets one second chance a tier up (`models.second_chance`).
 """
 
@@ -22,9 +23,8 @@ from nodes.state import State
 from nodes.token_batch import TokenBatcher
 from prompts.references import format_references
 
-CUT_NOTE = (
-    "\n\n*(The answer was cut off because the model stopped responding. Ask again for the rest.)*"
-)
+CUT_NOTE = "\n\n*(The answer was cut off: {why}. Ask again for the rest.)*"
+DEGRADED_NOTE = "\n\n*({why}.)*"
 
 
 async def generate(
@@ -51,15 +51,24 @@ async def generate(
             update={"turn": turn_record(result, "retrieval_only")}, goto="answer_from_docs"
         )
     text = result.text
-    if result.cut:
-        write({"token": CUT_NOTE})
-        text += CUT_NOTE
+    if footer := degraded_footer(result, state["route"].get("note")):
+        write({"token": footer})
+        text += footer
     outcome = "cut" if result.cut else ("fallback" if result.attempts else "ok")
     answer = AIMessage(content=text, response_metadata={"model": result.model, "tier": result.tier})
     turn = turn_record(result, outcome)
     if second is not None:
         turn["second_chance"] = second[1]
     return Command(update={"messages": [answer], "turn": turn, "route": route}, goto="split_reply")
+
+
+def degraded_footer(result: GenerationResult, route_note: str | None) -> str:
+    """The one short line that says why this answer is worse than asked for, or "" when it is
+    not: a cut says what broke it, a fallback which model failed, the route the budget."""
+    if result.cut:
+        return CUT_NOTE.format(why=result.note or "the model stopped responding")
+    why = "; ".join(n for n in (route_note, result.note) if n)
+    return DEGRADED_NOTE.format(why=why[:1].upper() + why[1:]) if why else ""
 
 
 def model_messages(state: State) -> list[BaseMessage]:
@@ -69,7 +78,7 @@ def model_messages(state: State) -> list[BaseMessage]:
 
 
 def turn_record(result: GenerationResult, outcome: Any) -> TurnRecord:
-    return {
+    record: TurnRecord = {
         "model": result.model or "",
         "tier": result.tier,
         "input_tokens": result.input_tokens,
@@ -80,3 +89,6 @@ def turn_record(result: GenerationResult, outcome: Any) -> TurnRecord:
         "outcome": outcome,
         "attempts": list(result.attempts),
     }
+    if result.note:
+        record["note"] = result.note
+    return record

@@ -23,10 +23,13 @@ from community_bot.models.lifecycle import (
     stop_lifecycle_check,
 )
 from community_bot.observability.telemetry import Telemetry, open_telemetry
+from community_bot.pending import SqlitePendingQuestions
 from community_bot.settings import Settings
 from community_bot.sqlite_store import sqlite_store_class
 from community_bot.startup_lock import one_process_at_a_time
-from community_bot.status import ModelStatus, StatusReport
+from community_bot.status import ModelStatus, ProviderState, StatusReport
+from community_bot.storage_faults import check_data_dir, named
+from community_bot.thread_lock import SqliteThreadLocks
 from community_bot.types import RETRIEVAL_ONLY, TIERS
 from graph.builder import build_graph
 from nodes.services import Services, build_services
@@ -85,7 +88,9 @@ class App:
         notes = []
         if self.scheduler is not None and (report := self.scheduler.last_report) is not None:
             notes = [f"last source sync: {line}" for line in report.lines()]
-        return StatusReport(rows, sources, self.started_at, cost, turns, notes)
+        return StatusReport(
+            rows, sources, self.started_at, cost, turns, notes, provider_states(models)
+        )
 
     async def record_feedback(
         self, *, thread_id: str, run_id: str | None, user_id: str, score: int
@@ -122,24 +127,36 @@ async def open_app(
     the source agents' scheduler: terminal commands pass it so they never collide with a running
     bot's port, nor wait at exit for a sync they started.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_data_dir(settings.data_dir)
+    data, memory = settings.data_dir, settings.checkpoint_path
     async with AsyncExitStack() as stack:
         # Shards sharing DATA_DIR create these files and sync the local index one at a time.
         async with one_process_at_a_time(settings.data_dir):
-            services = services or build_services(settings)  # opens the spend meter's file
-            ledger = Ledger(settings.data_dir / "turns.sqlite")
+            with named(data / "model_spend.sqlite", "the model spend file"):
+                services = services or build_services(settings)  # opens the spend meter's file
+            with named(data / "turns.sqlite", "the turn ledger"):
+                ledger = Ledger(data / "turns.sqlite")
             stack.callback(ledger.close)
             prepare = getattr(services.knowledge, "prepare", None)
             if callable(prepare):
-                await prepare()
-            checkpointer = await stack.enter_async_context(  # creates its tables on opening
-                ThreadMemorySaver.open(settings.checkpoint_path)
-            )
-            # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-            store = await stack.enter_async_context(
-                sqlite_store_class().from_conn_string(str(settings.checkpoint_path))
-            )
-            await store.setup()
+                with named(data, "the local knowledge index in"):
+                    await prepare()
+            with named(memory, "the conversation memory"):
+                checkpointer = await stack.enter_async_context(  # creates its tables on opening
+                    ThreadMemorySaver.open(memory)
+                )
+                # Transcripts share the checkpoint file: one file holds a channel's whole memory.
+                store = await stack.enter_async_context(
+                    sqlite_store_class().from_conn_string(str(memory))
+                )
+                await store.setup()
+                pending = SqlitePendingQuestions(memory)  # saved before the model is called
+                stack.callback(pending.close)
+            with named(data / "thread_locks.sqlite", "the thread lock file"):
+                locks = SqliteThreadLocks(
+                    data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
+                )
+            stack.callback(locks.close)
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
@@ -150,6 +167,7 @@ async def open_app(
         availability = getattr(services.models, "availability", None) or {}
         if (lifecycle := start_lifecycle_check(settings, availability)) is not None:
             stack.push_async_callback(stop_lifecycle_check, lifecycle)
+        telemetry.metrics.watch_providers(lambda: provider_states(services.models))
         aclose = getattr(services.knowledge, "aclose", None)
         if callable(aclose):
             stack.push_async_callback(aclose)
@@ -157,10 +175,18 @@ async def open_app(
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
         graph = build_graph(checkpointer, store)
-        conversation = Conversation(graph, services, checkpointer, telemetry)
+        conversation = Conversation(graph, services, checkpointer, telemetry, locks, pending)
         app = App(settings, services, conversation, ledger, telemetry, scheduler)
         app.lifecycle_check = lifecycle
         yield app
+
+
+def provider_states(models: object) -> list[ProviderState]:
+    """Each provider's circuit breaker as /status shows it (none for gateways without health)."""
+    health = getattr(models, "provider_health", None)
+    if not callable(health):
+        return []
+    return [ProviderState(v.provider, v.state, v.detail, v.retry_in_s) for v in health()]
 
 
 async def _start_source_agents(settings: Settings, services: Services) -> AgentScheduler | None:

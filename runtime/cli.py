@@ -23,6 +23,7 @@ from community_bot.observability.logs import configure_logging
 from community_bot.observability.stats_cli import register as register_stats
 from community_bot.routing.cli import register as register_route
 from community_bot.settings import Settings, load_settings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, TokenEvent
 from runtime.benchmark.cli import register as register_bench
 from runtime.config_cli import register as register_config
@@ -101,25 +102,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    reply = event_loop.run(
-        _one_turn(settings, args.channel, args.question, args.profile), settings.event_loop
+    event_loop.run(
+        _one_turn(settings, args.channel, args.question, args.profile, as_json=args.json),
+        settings.event_loop,
     )
-    if args.json:
-        print(json.dumps(asdict(reply), indent=2, default=str))
-    else:
-        print(reply.text)
-        if reply.citations:
-            print(format_sources(reply))
     return 0
 
 
 async def _one_turn(
-    settings: Settings, channel: str, question: str, profile: str | None
+    settings: Settings, channel: str, question: str, profile: str | None, *, as_json: bool
 ) -> FinalReply:
+    """One turn, printed as soon as it is answered: a model call abandoned at its deadline may
+    hold a worker thread a little longer, and the reader must not wait for that."""
     from runtime.app import open_app
 
     async with open_app(settings, background=False) as app:
-        return await app.conversation.ask(channel, question, _terminal_author(), profile)
+        reply = await app.conversation.ask(channel, question, _terminal_author(), profile)
+    if as_json:
+        print(json.dumps(asdict(reply), indent=2, default=str), flush=True)
+    else:
+        print(reply.text)
+        if reply.citations:
+            print(format_sources(reply))
+        sys.stdout.flush()
+    return reply
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,11 +154,14 @@ async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> N
             if not line:
                 continue
             print("bot> ", end="", flush=True)
-            async for event in app.conversation.stream_turn(channel, line, author, profile):
-                if isinstance(event, TokenEvent):
-                    print(event.text, end="", flush=True)
-                elif event.citations:
-                    print("\n" + format_sources(event), end="")
+            try:
+                async for event in app.conversation.stream_turn(channel, line, author, profile):
+                    if isinstance(event, TokenEvent):
+                        print(event.text, end="", flush=True)
+                    elif event.citations:
+                        print("\n" + format_sources(event), end="")
+            except ThreadBusyError as exc:  # another process's turn on this thread
+                print(f"(not sent: {exc})", end="")
             print()
 
 

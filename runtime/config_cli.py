@@ -1,12 +1,14 @@
 """`community-bot config`: what the bot will run with, and the `.env.example` template.
 
 Settings are validated when any command starts; `config show` is the way to see the result
-(secrets masked, changed values marked) without starting anything.
+(secrets masked, changed values marked) without starting anything, followed by whether each
+model provider can be reached right now.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,10 @@ def effective_settings(settings: Settings) -> list[tuple[str, str, bool]]:
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     for variable, shown, changed in effective_settings(settings):
         print(f"{'*' if changed else ' '} {variable}={shown}")
+    if settings.backend_mode != "retrieval":
+        print("# model providers, checked now (a running bot's /status shows its live state):")
+        for line in asyncio.run(provider_lines(settings)):
+            print(f"#   {line}")
     if notes := settings.legacy.notes:
         print("\nThe original bot's variables:")
         for note in notes:
@@ -91,6 +97,19 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         raise CommunityBotError(f"config migrate: cannot read {path}: {exc}") from exc
     print(render_migrated_env(raw, str(path), path.resolve().parent), end="")
     return 0
+
+
+async def provider_lines(settings: Settings) -> list[str]:
+    """One line per provider: reachable with credentials / a pulled model, or why not."""
+    from community_bot.models.probe import probe_bedrock, probe_ollama
+
+    found = await asyncio.gather(probe_bedrock(settings), probe_ollama(settings))
+    return [
+        f"{p.provider}: {'usable' if p.usable and not p.undecided else 'NOT usable'} ({p.detail})"
+        if not p.undecided
+        else f"{p.provider}: undecided ({p.detail})"
+        for p in found
+    ]
 
 
 def _env_example(args: argparse.Namespace, settings: Settings) -> int:

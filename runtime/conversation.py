@@ -10,13 +10,15 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AnyMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from community_bot import transcripts
+from community_bot.pending import PendingQuestions
+from community_bot.thread_lock import ThreadLocks
 from community_bot.turns import Author, FinalReply, Quoted, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
 from nodes.history import human_kwargs
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from nodes.services import Services
 
 log = logging.getLogger(__name__)
+
+EMPTY_QUESTION = "Your message was empty: ask me a question and I will look it up."
 
 
 class TurnObserver(Protocol):
@@ -49,7 +53,10 @@ class Conversation:
     """Runs turns of the conversation graph; one checkpointed thread per channel.
 
     Each turn is saved once, when it ends. The app's checkpointer (`community_bot.checkpoints`)
-    keeps only a thread's latest checkpoint, dropping older ones as it saves.
+    keeps only a thread's latest checkpoint, dropping older ones as it saves. Before that the
+    question itself is saved (`community_bot.pending`), so a crash mid-answer forgets nothing,
+    and a turn holds its thread's lock (`community_bot.thread_lock`) from before it reads the
+    history to after it saves, so concurrent writers, in any process, never drop a turn.
     """
 
     def __init__(
@@ -58,11 +65,15 @@ class Conversation:
         services: Services,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         observer: TurnObserver | None = None,
+        locks: ThreadLocks | None = None,
+        pending: PendingQuestions | None = None,
     ) -> None:
         self._graph = graph
         self._services = services
         self._checkpointer = checkpointer
         self._observer = observer
+        self._locks = locks
+        self._pending = pending
 
     async def stream_turn(
         self,
@@ -80,20 +91,31 @@ class Conversation:
 
         The FinalReply comes as soon as the reply is split; memory upkeep that follows (the
         running summary, dropping the thread's superseded checkpoints) finishes before this
-        generator ends, so the next turn sees it.
+        generator ends, so the next turn sees it. Raises `ThreadBusyError` (nothing saved) when
+        another turn, in any process, holds the thread past THREAD_LOCK_TIMEOUT_SECONDS. An
+        empty or blank message is answered here, without the graph or a model.
         """
         run_id = str(uuid.uuid4())  # the root run of the turn's trace; feedback points at it
+        if not text.strip():  # nothing to answer: no model call, nothing paid, nothing saved
+            yield TokenEvent(EMPTY_QUESTION)
+            yield FinalReply(chunks=[EMPTY_QUESTION], citations=[], thread_id=thread_id)
+            return
         watch = (
             self._observer.watch(run_id, thread_id, text, author, profile)
             if self._observer is not None
             else nullcontext(_unobserved)
         )
         with watch as answered:
-            turn = self._run_graph(run_id, thread_id, text, author, profile, reply_to)
-            async for event in turn:
-                if isinstance(event, FinalReply):
-                    answered(event)
-                yield event
+            async with self._hold(thread_id):
+                async for event in self._run_graph(
+                    run_id, thread_id, text, author, profile, reply_to
+                ):
+                    if isinstance(event, FinalReply):
+                        answered(event)
+                    yield event
+
+    def _hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+        return self._locks.hold(thread_id) if self._locks is not None else nullcontext()
 
     async def _run_graph(
         self,
@@ -110,12 +132,17 @@ class Conversation:
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
         human = HumanMessage(
-            content=text, additional_kwargs=human_kwargs(author, time.time(), reply_to)
+            content=text,
+            additional_kwargs=human_kwargs(author, time.time(), reply_to),
+            id=str(uuid.uuid4()),
         )
+        # Saved before any model is called; a question left by a crashed turn comes along.
+        carried = await self._pending.carry(thread_id, human) if self._pending else []
+        asked: list[AnyMessage] = [*cast(list[AnyMessage], carried), human]
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
-            {"messages": [human]},
+            {"messages": asked},
             config,
             context=context,
             stream_mode=["custom", "updates"],
@@ -140,6 +167,8 @@ class Conversation:
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
                     yield final
+        if self._pending is not None:  # the checkpoint holding the answer is saved
+            await self._pending.answered(thread_id)
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -154,16 +183,31 @@ class Conversation:
         return final
 
     async def reset(self, thread_id: str) -> None:
-        """Forget a thread's conversation (its checkpoints and transcript), e.g. for `/reset`."""
-        if self._checkpointer is not None:
-            await self._checkpointer.adelete_thread(thread_id)
-        if self._graph.store is not None:
-            await transcripts.forget(self._graph.store, thread_id)
+        """Forget a thread's conversation (checkpoints, transcript, unanswered questions)."""
+        async with self._hold(thread_id):
+            if self._checkpointer is not None:
+                await self._checkpointer.adelete_thread(thread_id)
+            if self._graph.store is not None:
+                await transcripts.forget(self._graph.store, thread_id)
+            if self._pending is not None:
+                await self._pending.answered(thread_id)
 
     async def history(self, thread_id: str) -> list[Any]:
-        """All messages of a thread, oldest first: the transcript, then the checkpoint's."""
+        """All messages of a thread, oldest first: the transcript, the checkpoint's, then any
+        question a crashed turn left unanswered."""
         snapshot = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
         live = list(snapshot.values.get("messages", []))
-        if self._graph.store is None:
-            return live
-        return [*await transcripts.archived_messages(self._graph.store, thread_id), *live]
+        seen = {m.id for m in live}
+        waiting = await self._pending.pending(thread_id) if self._pending is not None else []
+        unanswered = [m for m in waiting if m.id not in seen]
+        store = self._graph.store
+        if store is None:
+            return [*live, *unanswered]
+        return [*await transcripts.archived_messages(store, thread_id), *live, *unanswered]
+
+    async def unanswered(self, thread_id: str) -> HumanMessage | None:
+        """The thread's last question when no answer to it was saved (its turn crashed or is
+        still running), else None; e.g. for a runtime resuming after a restart."""
+        questions = await self._pending.pending(thread_id) if self._pending is not None else []
+        last = questions[-1] if questions else None
+        return last if isinstance(last, HumanMessage) else None

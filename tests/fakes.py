@@ -26,6 +26,8 @@ class ScriptedGateway:
     no_models: bool = False
     prompts: list[list[BaseMessage]] = field(default_factory=list)
     tiers_called: list[Tier] = field(default_factory=list)
+    route_notice: str | None = None  # what `notice` says (budget reached, providers down)
+    generation_note: str | None = None  # the `note` of every GenerationResult
 
     def model_for(self, tier: Tier) -> str:
         return RETRIEVAL_ONLY if self.no_models else f"fake-{tier}"
@@ -33,13 +35,22 @@ class ScriptedGateway:
     def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
         return tier, None
 
+    def notice(self, tier: Tier) -> str | None:
+        return self.route_notice
+
     async def generate(
         self, tier: Tier, messages: Sequence[BaseMessage], on_token: TokenSink
     ) -> GenerationResult:
         self.prompts.append(list(messages))
         self.tiers_called.append(tier)
         if tier in self.down or self.no_models:
-            return GenerationResult(text="", model=None, tier=None, attempts=[f"fake-{tier}: down"])
+            return GenerationResult(
+                text="",
+                model=None,
+                tier=None,
+                attempts=[f"fake-{tier}: down"],
+                note=self.generation_note,
+            )
         answer = self.answers.pop(0) if self.answers else f"answer from {tier}"
         model = GenericFakeChatModel(messages=iter([AIMessage(content=answer)]))
         started = time.perf_counter()
@@ -55,6 +66,7 @@ class ScriptedGateway:
             input_tokens=sum(len(str(m.content).split()) for m in messages),
             output_tokens=len(text.split()),
             latency_ms=(time.perf_counter() - started) * 1000,
+            note=self.generation_note,
         )
 
 

@@ -42,6 +42,10 @@ class GenerationResult:
     attempts: list[str] = field(default_factory=list)  # "model: reason" per failed attempt
     cut: bool = False  # the stream broke after tokens were sent
     stop_reason: str | None = None  # end_turn, max_tokens, stop… as the provider said it
+    timed_out: bool = False  # no first token within TURN_TIMEOUT_SECONDS
+    # One short line for the user when the answer is worse than asked for (a model unreachable,
+    # throttled or timed out, the stream cut), e.g. "amazon.nova-pro-v1:0 timed out"; else None.
+    note: str | None = None
 
 
 class ModelGateway(Protocol):
@@ -53,6 +57,12 @@ class ModelGateway(Protocol):
 
     def effective_tier(self, tier: Tier) -> tuple[Tier, str | None]:
         """The tier actually used and, when it differs, why (pin, budget, provider down)."""
+        ...
+
+    def notice(self, tier: Tier) -> str | None:
+        """One short line for the user when a turn routed at `tier` will be answered worse than
+        that before any call (daily budget reached, every configured model unreachable), e.g.
+        "ollama unreachable"; None when nothing is wrong or no model is configured at all."""
         ...
 
     async def generate(

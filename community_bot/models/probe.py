@@ -1,8 +1,11 @@
 """Start-up checks of which providers can answer at all, cheap and bounded in time.
 
-A provider that cannot work (no AWS credentials, Ollama not running, model not pulled) is skipped
-by routing instead of costing every turn a failed attempt. Nothing here calls a model: Bedrock
-needs resolvable credentials and a region, Ollama a reachable `/api/tags` listing OLLAMA_MODEL.
+A provider that cannot work (no AWS credentials, Ollama not running, model not pulled) starts
+with its circuit open (`health`), so turns skip it instead of each paying a failed attempt, until
+the cool-down passes and a turn tries it again. Nothing here calls a model: Bedrock needs
+resolvable credentials and a region, Ollama a reachable `/api/tags` listing OLLAMA_MODEL. A probe
+that runs out of time has decided nothing (`undecided`): on a loaded machine importing boto3
+alone can take seconds, and that must never switch Bedrock off.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class ProviderStatus:
     provider: Provider
     usable: bool
     detail: str
+    undecided: bool = False  # ran out of time: the provider stays in use, the first call decides
 
 
 async def probe_bedrock(settings: Settings, *, timeout_s: float = 2.0) -> ProviderStatus:
@@ -33,7 +37,12 @@ async def probe_bedrock(settings: Settings, *, timeout_s: float = 2.0) -> Provid
             asyncio.to_thread(_resolve_bedrock, settings, timeout_s), timeout_s * 2
         )
     except TimeoutError:
-        return ProviderStatus("bedrock", False, "AWS credentials did not resolve in time")
+        return ProviderStatus(
+            "bedrock",
+            True,
+            f"AWS credentials still resolving after {timeout_s * 2:g} s (the first call decides)",
+            undecided=True,
+        )
 
 
 def _resolve_bedrock(settings: Settings, timeout_s: float) -> ProviderStatus:
@@ -71,8 +80,9 @@ async def probe_ollama(settings: Settings, *, timeout_s: float = 2.0) -> Provide
             listed = response.json().get("models", [])
     except httpx.ConnectError:
         return ProviderStatus("ollama", False, f"unreachable at {url} (connection refused)")
-    except httpx.TimeoutException:
-        return ProviderStatus("ollama", False, f"no answer from {url} within {timeout_s:g} s")
+    except httpx.TimeoutException:  # a busy machine or a model loading: nothing is decided
+        detail = f"no answer from {url} within {timeout_s:g} s (the first call decides)"
+        return ProviderStatus("ollama", True, detail, undecided=True)
     except (httpx.HTTPError, ValueError, AttributeError) as exc:
         return ProviderStatus("ollama", False, f"unexpected answer from {url} ({exc})")
     names = {str(m.get(key)) for m in listed if isinstance(m, dict) for key in ("name", "model")}

@@ -25,6 +25,7 @@ from langchain_core.language_models import BaseChatModel
 from community_bot.settings import Settings
 
 Provider = Literal["bedrock", "ollama"]
+READ_TIMEOUT_MARGIN_S = 2.0  # the turn's own deadline fires first and names itself
 OLLAMA = "ollama"  # the MODEL_* value that means "OLLAMA_MODEL"
 
 # Bedrock error codes worth another try: the service, not the request, is at fault.
@@ -54,19 +55,31 @@ class ModelSpec:
 
 
 def resolve_model(value: str, settings: Settings) -> ModelSpec | None:
-    """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), else Bedrock."""
+    """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), `ollama:NAME`
+    and `bedrock:ID` name their provider, anything else is a Bedrock id (settings checked it)."""
     value = value.strip()
     if value.lower() == OLLAMA:
         return ModelSpec("ollama", settings.ollama_model) if settings.ollama_model else None
+    prefix, colon, rest = value.partition(":")
+    if colon and prefix.lower() == "ollama":
+        return ModelSpec("ollama", rest.strip())
+    if colon and prefix.lower() == "bedrock":
+        return ModelSpec("bedrock", rest.strip())
     return ModelSpec("bedrock", value)
+
+
+Trouble = Literal["unreachable", "throttled", "timed out", "failing", "not configured"]
 
 
 @dataclass(frozen=True)
 class Failure:
-    """Why an attempt failed, and whether the same model deserves another try."""
+    """Why an attempt failed, whether the same model deserves another try, and what it says
+    about the provider's health (`trouble`; `health=False`: the request was at fault)."""
 
     reason: str
     retryable: bool
+    trouble: Trouble = "failing"
+    health: bool = True
 
 
 def classify(exc: BaseException) -> Failure:
@@ -86,7 +99,9 @@ def classify(exc: BaseException) -> Failure:
     from ollama import ResponseError
 
     if isinstance(exc, ContextOverflowError):
-        return Failure("prompt longer than the model's context window", retryable=False)
+        return Failure(
+            "prompt longer than the model's context window", retryable=False, health=False
+        )
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "ClientError")
@@ -95,7 +110,13 @@ def classify(exc: BaseException) -> Failure:
         message = _short(str(error.get("Message") or ""))
         where = f"{code} ({status})" if status else code
         retryable = code in RETRYABLE_CODES or (isinstance(status, int) and status >= 500)
-        return Failure(f"{where}: {message}" if message else where, retryable)
+        throttled = code in {"ThrottlingException", "ServiceQuotaExceededException"}
+        return Failure(
+            f"{where}: {message}" if message else where,
+            retryable,
+            "throttled" if throttled else "failing",
+            health=code != "ValidationException",
+        )
     if isinstance(exc, ResponseError):
         status = exc.status_code
         message = _short(str(exc.error))
@@ -103,15 +124,16 @@ def classify(exc: BaseException) -> Failure:
             return Failure(f"not found (404): {message}", retryable=False)
         retryable = status in (-1, 408, 429) or status >= 500
         where = f"error ({status})" if status > 0 else "error in stream"
-        return Failure(f"{where}: {message}", retryable)
+        trouble: Trouble = "throttled" if status == 429 else "failing"
+        return Failure(f"{where}: {message}", retryable, trouble)
     if isinstance(exc, BotoConnectTimeout | httpx.ConnectTimeout):
-        return Failure("connect timed out", retryable=True)
+        return Failure("connect timed out", retryable=True, trouble="unreachable")
     if isinstance(exc, ReadTimeoutError | httpx.TimeoutException | asyncio.TimeoutError):
-        return Failure("timed out waiting for the model", retryable=True)
+        return Failure("timed out waiting for the model", retryable=True, trouble="timed out")
     if isinstance(exc, EndpointConnectionError | httpx.ConnectError | ConnectionRefusedError):
-        return Failure("connection refused", retryable=True)
+        return Failure("connection refused", retryable=True, trouble="unreachable")
     if isinstance(exc, urllib3.exceptions.TimeoutError):
-        return Failure("timed out waiting for the model", retryable=True)
+        return Failure("timed out waiting for the model", retryable=True, trouble="timed out")
     if isinstance(
         exc,
         ConnectionClosedError
@@ -119,11 +141,13 @@ def classify(exc: BaseException) -> Failure:
         | ConnectionError
         | urllib3.exceptions.HTTPError,
     ):
-        return Failure(f"connection broken: {_short(str(exc))}", retryable=True)
+        return Failure(
+            f"connection broken: {_short(str(exc))}", retryable=True, trouble="unreachable"
+        )
     if isinstance(exc, NoCredentialsError):
-        return Failure("no AWS credentials", retryable=False)
+        return Failure("no AWS credentials", retryable=False, trouble="not configured")
     if isinstance(exc, NoRegionError):
-        return Failure("no AWS region", retryable=False)
+        return Failure("no AWS region", retryable=False, trouble="not configured")
     if isinstance(exc, BotoCoreError):
         return Failure(f"{type(exc).__name__}: {_short(str(exc))}", retryable=False)
     return Failure(f"{type(exc).__name__}: {_short(str(exc))}", retryable=False)
@@ -188,7 +212,13 @@ class ChatModels:
             config = Config(
                 retries={"total_max_attempts": 1, "mode": "standard"},
                 connect_timeout=self._connect_timeout_s,
-                read_timeout=self._settings.model_timeout_seconds,
+                # The turn's deadline cancels the wait, but boto3 reads on a worker thread that
+                # only a read timeout frees: past TURN_TIMEOUT_SECONDS it would hold the process
+                # open (a terminal `ask` could not exit) for nothing.
+                read_timeout=min(
+                    self._settings.model_timeout_seconds,
+                    self._settings.turn_timeout_seconds + READ_TIMEOUT_MARGIN_S,
+                ),
                 max_pool_connections=32,
                 user_agent_extra="community-bot",
             )

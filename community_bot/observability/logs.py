@@ -2,9 +2,10 @@
 
 `configure_logging` replaces the handlers it installed before, so calling it again (tests, a
 reloaded configuration) never duplicates lines, and leaves other handlers (pytest's) alone.
-Libraries that narrate every request (botocore, httpx, discord.py's gateway) are held at WARNING
-unless LOG_LEVEL=DEBUG asks for everything. Message contents are only ever logged at DEBUG; INFO
-carries one accounting line per turn.
+Libraries that narrate every request (botocore, httpx, discord.py's gateway) are held at WARNING,
+and at INFO under LOG_LEVEL=DEBUG: their debug lines carry request bodies, i.e. what users wrote,
+which only LOG_MESSAGE_CONTENT=true lets through. INFO carries one accounting line per turn.
+Credentials are masked in every line, AWS access key ids included.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ NOISY_LIBRARIES = (
     "discord.gateway",
     "discord.http",
     "discord.client",
+    "discord.webhook",
+    "aiosqlite",
+    "langsmith",
+    "ollama",
 )
 HANDLER_NAME = "community-bot"
 
@@ -54,7 +59,9 @@ def configure_logging(settings: Settings) -> list[logging.Handler]:
     for handler in handlers:
         root.addHandler(handler)
     root.setLevel(settings.log_level)
-    library_level = logging.NOTSET if settings.log_level == "DEBUG" else logging.WARNING
+    library_level = logging.WARNING
+    if settings.log_level == "DEBUG":
+        library_level = logging.NOTSET if settings.log_message_content else logging.INFO
     for name in NOISY_LIBRARIES:
         logging.getLogger(name).setLevel(library_level)
     return handlers

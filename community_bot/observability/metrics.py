@@ -15,11 +15,17 @@ Useful queries (the `_total` suffix is added by the exposition format):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from community_bot.errors import ConfigError
+from community_bot.status import ProviderState
 from community_bot.turns import FinalReply
+
+CIRCUIT_STATES = ("closed", "half-open", "open")
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +120,10 @@ class BotMetrics:
             registry=registry,
         )
 
+    def watch_providers(self, read: Callable[[], Sequence[ProviderState]]) -> None:
+        """Export each provider's live circuit state, read at every scrape."""
+        self.registry.register(_ProviderCollector(read))
+
     def observe_turn(self, reply: FinalReply) -> None:
         """Count one finished turn: outcome, tokens, cost, timings, failures, KB result."""
         turn = reply.turn
@@ -146,6 +156,25 @@ class BotMetrics:
     def vote(self, score: int, model: str | None) -> None:
         vote = "up" if score > 0 else "down" if score < 0 else "retracted"
         self.feedback.labels(vote, model or "unknown").inc()
+
+
+class _ProviderCollector(Collector):
+    """`community_bot_provider_circuit{provider, state}`: 1 for the provider's current state."""
+
+    def __init__(self, read: Callable[[], Sequence[ProviderState]]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "community_bot_provider_circuit",
+            "Each model provider's circuit breaker: 1 for its current state (closed = healthy,"
+            " open = skipped until its cool-down ends, half-open = the next turn tries it).",
+            labels=["provider", "state"],
+        )
+        for provider in self._read():
+            for state in CIRCUIT_STATES:
+                family.add_metric([provider.provider, state], float(provider.state == state))
+        yield family
 
 
 class MetricsServer:

@@ -20,6 +20,7 @@ MASK = "***"
 # Credentials read from the environment by boto3, LangSmith and discord.py rather than Settings.
 SECRET_VARIABLES = (
     "DISCORD_BOT_TOKEN",
+    "AWS_ACCESS_KEY_ID",  # not a secret alone, but it names the account and key: never logged
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
@@ -29,6 +30,8 @@ SECRET_VARIABLES = (
 )
 # Shorter values are placeholders ("test", "x"); masking them would garble ordinary words.
 MIN_SECRET_LENGTH = 8
+# AWS access key ids however they reach a line (a profile, an SSO cache, a header botocore logs).
+AWS_ACCESS_KEY_ID = r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b"
 
 _TRACEBACKS = logging.Formatter()
 
@@ -51,8 +54,8 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         # Longest first, so a secret that contains another is masked whole.
         longest_first = sorted(set(secrets), key=len, reverse=True)
-        pattern = "|".join(map(re.escape, longest_first))
-        self._pattern = re.compile(pattern) if pattern else None
+        pattern = "|".join([*map(re.escape, longest_first), AWS_ACCESS_KEY_ID])
+        self._pattern: re.Pattern[str] | None = re.compile(pattern)
 
     def redact(self, text: str) -> str:
         return text if self._pattern is None else self._pattern.sub(MASK, text)

@@ -59,6 +59,11 @@ EXPECTED = {
         "Discord: edits per second per streamed message",
         "Discord: shortest gap between two edits of a message",
     ],
+    "faults": [
+        "faults: question → first visible text, Bedrock hung",
+        "faults: turns lost,",
+        "faults: turns refused (busy),",
+    ],
     "routing": ["router decision time"],
     "retrieval": ["local retrieval (query)", "local retrieval: chunks"],
 }

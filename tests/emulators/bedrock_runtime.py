@@ -232,7 +232,7 @@ class ThreadedEmulator:
             auto_decompress=self.auto_decompress,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)  # 0: any free port
         await site.start()
         return int(self._runner.addresses[0][1])
 

@@ -15,7 +15,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
 
-from community_bot.checkpoints import ThreadMemorySaver
+from community_bot.checkpoints import QUARANTINE_MARK, ThreadMemorySaver
 
 
 class EchoState(TypedDict):
@@ -274,8 +274,28 @@ async def test_the_latest_state_is_read_from_memory_as_a_copy_of_its_checkpoint(
     assert _note(first) == _note(second) == "hello"
     assert second is not None and second.checkpoint["channel_versions"] == {}
     async with ThreadMemorySaver.open(path) as fresh:  # a new process must decode the file
-        with pytest.raises(ValueError):  # msgpack's "unpack failed"
-            await fresh.aget_tuple(_thread("one"))
+        assert await fresh.aget_tuple(_thread("one")) is None  # it cannot: set aside, see below
+    with sqlite3.connect(path) as db:
+        (kept,) = db.execute("SELECT thread_id FROM checkpoints").fetchone()
+    assert kept.startswith(f"one{QUARANTINE_MARK}")
+
+
+async def test_an_undecodable_thread_is_quarantined_once_and_others_are_untouched(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "memory.sqlite"
+    async with ThreadMemorySaver.open(path) as saver:
+        await _save(saver, "bad", "hello")
+        await _save(saver, "good", "fine")
+    with sqlite3.connect(path) as damage:
+        damage.execute("UPDATE checkpoints SET checkpoint = x'a3fffefd' WHERE thread_id = 'bad'")
+    async with ThreadMemorySaver.open(path) as fresh:
+        assert await fresh.aget_tuple(_thread("bad")) is None
+        assert await fresh.aget_tuple(_thread("bad")) is None  # the thread starts afresh
+        assert _note(await fresh.aget_tuple(_thread("good"))) == "fine"
+    errors = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert len(errors) == 1
+    assert "ValueError: invalid UTF-8 string" in errors[0].getMessage()
 
 
 async def test_a_newer_checkpoint_from_another_process_is_read_from_the_file(

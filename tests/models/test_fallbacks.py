@@ -119,7 +119,7 @@ async def test_bedrock_down_for_every_tier_ends_on_ollama(
     ]
 
 
-async def test_missing_ollama_model_is_not_retried_and_leaves_retrieval(
+async def test_missing_ollama_model_is_not_retried_and_escalates(
     make_gateway: MakeGateway, ollama: OllamaEmulator
 ) -> None:
     gateway = make_gateway(ollama_model="mistral:7b")
@@ -127,7 +127,7 @@ async def test_missing_ollama_model_is_not_retried_and_leaves_retrieval(
     result = await gateway.generate("small", QUESTION, lambda _: None)
 
     assert ollama.model_names() == ["mistral:7b"]
-    assert result.model is None
+    assert (result.model, result.tier) == (LITE, "medium")  # a bigger model, not the docs alone
     assert result.attempts == [
         'ollama/mistral:7b: not found (404): model "mistral:7b" not found, try pulling it first'
     ]
@@ -145,15 +145,30 @@ async def test_ollama_server_errors_are_retried(
     assert len(result.attempts) == 2
 
 
-async def test_refused_ollama_connection_is_retried_then_answers_from_retrieval(
+async def test_refused_ollama_connection_is_retried_then_escalates_to_bedrock(
     make_gateway: MakeGateway,
 ) -> None:
     with refused_url() as url:
-        result = await make_gateway(ollama_base_url=url).generate("small", QUESTION, lambda _: None)
+        gateway = make_gateway(ollama_base_url=url)
+        result = await gateway.generate("small", QUESTION, lambda _: None)
+
+    assert (result.model, result.tier) == (LITE, "medium")
+    assert result.attempts == [f"{OLLAMA}: connection refused"] * 3
+    assert result.note is None  # a bigger model answered: nothing worse to tell the user
+    assert gateway.health["ollama"].state == "open"  # the next turns skip it for a cool-down
+
+
+async def test_refused_ollama_connection_alone_answers_from_retrieval(
+    make_gateway: MakeGateway,
+) -> None:
+    with refused_url() as url:
+        gateway = make_gateway(ollama_base_url=url, backend_mode="ollama")
+        result = await gateway.generate("small", QUESTION, lambda _: None)
 
     assert result.model is None
     assert result.text == ""
     assert result.attempts == [f"{OLLAMA}: connection refused"] * 3
+    assert result.note == f"{OLLAMA} unreachable"
 
 
 async def test_every_model_failing_returns_no_model(

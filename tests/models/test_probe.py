@@ -43,7 +43,9 @@ async def test_missing_aws_credentials_name_the_tiers_that_fall_back(
     with caplog.at_level(logging.INFO, logger="community_bot.models"):
         await gateway.probe()
     line = probe_lines(caplog)["bedrock"]
-    assert line == "bedrock: no AWS credentials — tiers medium, large fall back"
+    assert (
+        line == "bedrock: no AWS credentials — tiers medium, large fall back (tried again in 30 s)"
+    )
     assert gateway.model_for("large") == "ollama/llama3.2:3b"  # no failed attempt first
     assert bedrock.requests == []
 

@@ -84,7 +84,7 @@ def test_configuring_twice_does_not_duplicate_lines(
     assert capsys.readouterr().err.count("once") == 1
 
 
-def test_library_chatter_stays_at_warning_unless_debug(
+def test_library_chatter_stays_at_warning_and_bodies_need_an_opt_in(
     configure: Configure, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     configure(settings(tmp_path, log_level="INFO"))
@@ -94,12 +94,18 @@ def test_library_chatter_stays_at_warning_unless_debug(
     quiet = capsys.readouterr().err
 
     configure(settings(tmp_path, log_level="DEBUG"))
-    logging.getLogger("botocore.endpoint").debug("sending request")
+    logging.getLogger("botocore.endpoint").debug("request body")  # what a user wrote
+    logging.getLogger("botocore.endpoint").info("sending request")
+    debug = capsys.readouterr().err
+
+    configure(settings(tmp_path, log_level="DEBUG", log_message_content=True))
+    logging.getLogger("botocore.endpoint").debug("request body")
     loud = capsys.readouterr().err
 
     assert "ours" in quiet
     assert "sending request" not in quiet and "heartbeat" not in quiet
-    assert "sending request" in loud
+    assert "sending request" in debug and "request body" not in debug
+    assert "request body" in loud
 
 
 def test_unwritable_log_file_is_a_configuration_error_naming_log_file(
