@@ -5,8 +5,9 @@ headings) in a temporary folder, indexes it through `replace_documents` (chunkin
 SQLite writes, as a folder sync does) and times a few hundred question-like queries through
 `Knowledge.retrieve`, each query unique so the cache never answers. Run:
 
-    python -m bench.retrieval            # 100,000 passages
-    python -m bench.retrieval 20000      # a quicker run
+    python -m bench.retrieval                     # 100,000 passages, with vectors (the default)
+    python -m bench.retrieval 20000               # a quicker run
+    python -m bench.retrieval 100000 --embeddings none   # words only
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from community_bot import event_loop
 from community_bot.kb.analysis import STOPWORDS
 from community_bot.kb.documents import Document
+from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.index import INDEX_FILE, LocalIndex
 from community_bot.kb.knowledge import Knowledge
 from community_bot.settings import Settings
@@ -115,12 +117,14 @@ def _query_word(words: list[str], topic_words: list[str], rng: random.Random) ->
     return words[rng.randint(2_000, 30_000)]
 
 
-def measure(chunks: int = 100_000) -> dict[str, float]:
-    """Index `chunks` synthetic passages, then time queries; all numbers in ms or per second."""
+def measure(chunks: int = 100_000, words_only: bool = False) -> dict[str, float]:
+    """Index `chunks` synthetic passages (with vectors from the shipped model, unless
+    `words_only`), then time queries; all numbers in ms or per second."""
     rng = random.Random(SEED)
+    embedder: Embedder | None = None if words_only else StaticEmbedder()
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder), local_kb_paths=[], _env_file=None)
-        index = LocalIndex(Path(folder) / INDEX_FILE)
+        index = LocalIndex(Path(folder) / INDEX_FILE, embedder)
         started = time.perf_counter()
         report = index.replace_documents("bench", synthetic_documents(chunks, rng))
         indexing_seconds = time.perf_counter() - started
@@ -176,9 +180,15 @@ async def _time_queries(knowledge: Knowledge, queries: list[str]) -> tuple[list[
 
 
 def main() -> None:
-    chunks = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    result = measure(chunks)
-    print(f"Local index, {result['chunks']:,.0f} passages ({result['index_mb']:.0f} MB on disk)\n")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    chunks = int(args[0]) if args else 100_000
+    words_only = "--embeddings" in sys.argv and sys.argv[-1] == "none"
+    result = measure(chunks, words_only)
+    kind = "words only" if words_only else "words and vectors"
+    print(
+        f"Local index, {result['chunks']:,.0f} passages, {kind} "
+        f"({result['index_mb']:.0f} MB on disk)\n"
+    )
     print("| metric | value |\n| --- | --- |")
     print(f"| indexing throughput | {result['index_chunks_per_s']:,.0f} passages/s |")
     print(f"| query p50 | {result['query_p50_ms']:.2f} ms |")

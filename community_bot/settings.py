@@ -226,6 +226,11 @@ class Settings(BaseSettings):
     kb_min_score: float | None = Field(
         default=None, description="Relevance threshold below which a search counts as a miss."
     )
+    embeddings: Literal["local", "none"] = Field(
+        default="local",
+        description="Passage embeddings for the local index: `local` (the bundled static model,"
+        " no download) searches by meaning as well as by words; `none` by words only.",
+    )
     kb_bedrock_min_score: float = Field(
         default=0.0,
         ge=0,

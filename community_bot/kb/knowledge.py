@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
@@ -35,7 +36,14 @@ Result = tuple[list[Passage], RetrievalOutcome]
 
 def local_index(settings: Settings) -> LocalIndex:
     """The local index under DATA_DIR (opened on first use): for Knowledge, the CLI and agents."""
-    return LocalIndex(settings.data_dir / INDEX_FILE)
+    return LocalIndex(settings.data_dir / INDEX_FILE, embedder_from_settings(settings))
+
+
+def embedder_from_settings(settings: Settings) -> Embedder | None:
+    """EMBEDDINGS picks the model that embeds passages; the model loads on first use."""
+    if settings.embeddings == "local":
+        return StaticEmbedder()
+    return None
 
 
 def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
