@@ -14,8 +14,9 @@ it is (SIF weighting from a Zipf estimate of its frequency), so "the" counts for
 keep the first `--dims` PCA axes and store each row as int8 with one float scale per row.
 
 Output: `community_bot/kb/model/static-minilm-l6-v2.safetensors` (tensors `embeddings` and, for
-int8, `scales`; header metadata: id, source, licence) and `tokenizer.json` (the vocabulary the rows
-follow). Build time: about a minute on two cores.
+int8, `scales`; header metadata: id, source, licence) and `vocab.txt` (the WordPiece vocabulary
+the rows follow, one token a line; `community_bot/kb/wordpiece.py` tokenizes with it). Build time:
+about a minute on two cores.
 """
 
 from __future__ import annotations
@@ -63,8 +64,11 @@ def build(dims: int, dtype: str, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "static-minilm-l6-v2.safetensors"
     save_file(tensors, str(target), metadata=metadata)
-    tokenizer = json.loads(model.tokenizer.to_str())
-    (out_dir / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
+    # The rows follow the distilled tokenizer's ids: write its tokens in id order, one a line.
+    vocabulary = json.loads(model.tokenizer.to_str())["model"]["vocab"]
+    tokens = sorted(vocabulary, key=vocabulary.__getitem__)
+    assert [vocabulary[t] for t in tokens] == list(range(len(table)))
+    (out_dir / "vocab.txt").write_text("".join(f"{token}\n" for token in tokens))
     return target
 
 

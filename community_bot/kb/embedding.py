@@ -4,8 +4,8 @@
 (`scripts/build_embedding_model.py` makes it; README › Licences says where it comes from). Each
 token of the MiniLM vocabulary has one vector, computed once by the transformer at build time;
 a text's embedding is the normalised sum of its tokens' vectors. That loses word order and
-context, but costs a tokenizer call and a gather: tens of microseconds for a question, about
-10,000 passages a second on two cores, against ~50 passages a second for the transformer.
+context, but costs a tokenizer pass (`wordpiece`) and a gather: tens of microseconds for a
+question, thousands of passages a second, against ~50 passages a second for the transformer.
 
 The model loads on first use (~0.1 s), so a bot that never embeds never pays for it.
 """
@@ -16,17 +16,16 @@ import functools
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from tokenizers import Tokenizer
+from community_bot.kb.wordpiece import WordPiece, read_vocabulary
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = MODEL_DIR / "static-minilm-l6-v2.safetensors"
-TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
+VOCABULARY_FILE = MODEL_DIR / "vocab.txt"
 MAX_TOKENS = 512
 
 Vectors = NDArray[np.float32]
@@ -51,11 +50,11 @@ class Embedder(Protocol):
 class StaticEmbedder:
     """The shipped static model; see the module docstring."""
 
-    def __init__(self, model_file: Path = MODEL_FILE, tokenizer_file: Path = TOKENIZER_FILE):
+    def __init__(self, model_file: Path = MODEL_FILE, vocabulary_file: Path = VOCABULARY_FILE):
         self.model_file = model_file
-        self.tokenizer_file = tokenizer_file
+        self.vocabulary_file = vocabulary_file
         self._lock = threading.Lock()
-        self._loaded: tuple[Vectors, Tokenizer, int | None] | None = None
+        self._loaded: tuple[Vectors, WordPiece] | None = None
 
     @functools.cached_property
     def name(self) -> str:
@@ -63,29 +62,26 @@ class StaticEmbedder:
         return f"static:{_model_id(self.model_file)}"
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        table, tokenizer, unknown = self._load()
+        table, tokenizer = self._load()
         if not texts:
             return np.zeros((0, table.shape[1]), dtype=np.float32)
-        encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        ids = np.fromiter(
-            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
-        )
-        keep = np.ones(len(ids), dtype=bool) if unknown is None else ids != unknown
-        owner = np.repeat(np.arange(len(texts)), lengths)[keep]
+        encoded = [tokenizer.encode(text, MAX_TOKENS) for text in texts]
+        lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(texts))
+        ids = np.fromiter((i for e in encoded for i in e), dtype=np.int64, count=int(lengths.sum()))
+        owner = np.repeat(np.arange(len(texts)), lengths)
         sums = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-        _segment_sum(sums, owner, table[ids[keep]])
+        _segment_sum(sums, owner, table[ids])
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         np.divide(sums, norms, out=sums, where=norms > 0)
         return sums
 
-    def _load(self) -> tuple[Vectors, Tokenizer, int | None]:
+    def _load(self) -> tuple[Vectors, WordPiece]:
         loaded = self._loaded
         if loaded is not None:
             return loaded
         with self._lock:
             if self._loaded is None:
-                self._loaded = _read_model(self.model_file, self.tokenizer_file)
+                self._loaded = _read_model(self.model_file, self.vocabulary_file)
             return self._loaded
 
 
@@ -109,19 +105,21 @@ def _model_id(model_file: Path) -> str:
     return str(metadata.get("id", model_file.stem))
 
 
-def _read_model(model_file: Path, tokenizer_file: Path) -> tuple[Vectors, Tokenizer, int | None]:
+def _read_model(model_file: Path, vocabulary_file: Path) -> tuple[Vectors, WordPiece]:
     from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
 
     try:
         tensors = load_file(str(model_file))
-        tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        with vocabulary_file.open(encoding="utf-8") as lines:
+            vocabulary = read_vocabulary(lines)
     except Exception as exc:
         raise EmbeddingError(f"embedding model {model_file} unreadable: {exc}") from exc
     table = tensors["embeddings"].astype(np.float32)
     if "scales" in tensors:  # int8 rows, each with its own scale
         table *= tensors["scales"].astype(np.float32)[:, None]
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(MAX_TOKENS)
-    unknown = tokenizer.token_to_id("[UNK]")
-    return np.ascontiguousarray(table), tokenizer, unknown
+    if len(vocabulary) != len(table):
+        raise EmbeddingError(
+            f"embedding model {model_file} has {len(table)} rows for {len(vocabulary)} tokens"
+            f" in {vocabulary_file}"
+        )
+    return np.ascontiguousarray(table), WordPiece(vocabulary)

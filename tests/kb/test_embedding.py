@@ -61,4 +61,4 @@ def test_a_missing_model_file_is_an_error_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.safetensors"
 
     with pytest.raises(EmbeddingError, match=r"nowhere\.safetensors"):
-        StaticEmbedder(missing, MODEL_FILE.parent / "tokenizer.json").embed(["hello"])
+        StaticEmbedder(missing, MODEL_FILE.parent / "vocab.txt").embed(["hello"])
