@@ -31,7 +31,7 @@ from pathlib import Path
 from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import LocalIndex
-from community_bot.kb.scoring import LEXICAL_WEIGHT
+from community_bot.kb.scoring import BM25_WEIGHT, LEXICAL_WEIGHT
 from community_bot.settings import PROJECT_ROOT
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -84,10 +84,16 @@ def judge(
     questions_file: Path = EVAL_FILE,
     embedder: Embedder | None = None,
     lexical_weight: float = LEXICAL_WEIGHT,
+    bm25_weight: float = BM25_WEIGHT,
 ) -> list[Judged]:
     """Index `corpus` in a temporary folder and run every question against it."""
     with tempfile.TemporaryDirectory() as folder:
-        index = LocalIndex(Path(folder) / "eval.sqlite", embedder, lexical_weight=lexical_weight)
+        index = LocalIndex(
+            Path(folder) / "eval.sqlite",
+            embedder,
+            lexical_weight=lexical_weight,
+            bm25_weight=bm25_weight,
+        )
         try:
             sync_folder(index, corpus)
             judged = []
@@ -216,29 +222,33 @@ def main() -> None:
 
 
 def _calibrate(embedder: Embedder | None) -> None:
-    """Choose the lexical weight and the threshold on the calibration half, report both halves."""
-    weights = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8) if embedder is not None else (1.0,)
+    """Choose the weights and the threshold on the calibration half, report both halves."""
+    if embedder is None:
+        grid = [(1.0, 0.0)]
+    else:
+        grid = [(lw, bw) for lw in (0.55, 0.65, 0.75) for bw in (0.0, 0.1, 0.2, 0.3)]
     print(
-        "\n| lexical weight | threshold (calibration half) | calibration: top-1, kept, "
-        "rejected | held-out: top-1, kept, rejected |"
+        "\n| lexical weight | BM25 weight | threshold | calibration half: top-1, answered, "
+        "off-topic rejected | held-out half: top-1, answered, off-topic rejected |"
     )
-    print("| --- | --- | --- | --- |")
-    for weight in weights:
+    print("| --- | --- | --- | --- | --- |")
+    for lexical_weight, bm25_weight in grid:
         judged = [
             j
             for corpus, file in SETS.values()
-            for j in judge(corpus, file, embedder, lexical_weight=weight)
+            for j in judge(corpus, file, embedder, lexical_weight, bm25_weight)
         ]
         calibration = [j for j in judged if not j.held_out]
         held_out = [j for j in judged if j.held_out]
         threshold = best_threshold(calibration)
         found = [rates(part, threshold) for part in (calibration, held_out)]
         print(
-            f"| {weight} | {threshold:.3f} | "
+            f"| {lexical_weight} | {bm25_weight} | {threshold:.3f} | "
             + " | ".join(
                 f"{f['top1']:.1%}, {f['answered']:.1%}, {f['off_topic_missed']:.1%}" for f in found
             )
-            + " |"
+            + " |",
+            flush=True,
         )
 
 

@@ -33,7 +33,13 @@ from community_bot.kb.analysis import flatten, query_concepts, terms
 from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
 from community_bot.kb.documents import Document
 from community_bot.kb.embedding import Embedder
-from community_bot.kb.scoring import LEXICAL_WEIGHT, concept_weights, coverage, hybrid
+from community_bot.kb.scoring import (
+    BM25_WEIGHT,
+    LEXICAL_WEIGHT,
+    concept_weights,
+    coverage,
+    hybrid,
+)
 from community_bot.kb.sources import IndexReport
 from community_bot.sqlite_wal import use_wal
 from community_bot.types import Passage
@@ -42,7 +48,7 @@ from community_bot.types import Passage
 INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
 INDEX_FILE = "knowledge.sqlite"
 DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs/knowledge-base.md)
-HYBRID_MIN_SCORE = 0.4  # with vectors; calibrated on a held-out split (bench/kb_quality.py)
+HYBRID_MIN_SCORE = 0.35  # with vectors: chosen on the calibration half (bench/kb_quality.py)
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
@@ -132,10 +138,12 @@ class LocalIndex:
         embedder: Embedder | None = None,
         *,
         lexical_weight: float = LEXICAL_WEIGHT,
+        bm25_weight: float = BM25_WEIGHT,
     ) -> None:
         self.path = path
         self.embedder = embedder
         self.lexical_weight = lexical_weight
+        self.bm25_weight = bm25_weight
         self._matrices = vectors.MatrixCache()
         self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -328,18 +336,19 @@ class LocalIndex:
             return []
         rows = _candidates(connection, candidates)
         weights = concept_weights(concepts, frequencies, statistics.chunks)
+        best_rank = min(ranks.values(), default=-1.0)
         scored = []
         for rowid in candidates:
             row = rows[rowid]
             covered = coverage(concepts, weights, set(row.terms.split()))
-            score = (
-                covered
-                if self.embedder is None
-                else hybrid(covered, similarities[rowid], self.lexical_weight)
-            )
-            scored.append((score, -ranks.get(rowid, math.inf), row))
+            if self.embedder is None:
+                scored.append((covered, -ranks.get(rowid, math.inf), covered, row))
+                continue
+            score = hybrid(covered, similarities[rowid], self.lexical_weight)
+            relative_bm25 = ranks[rowid] / best_rank if rowid in ranks and best_rank < 0 else 0.0
+            scored.append((score + self.bm25_weight * relative_bm25, 0.0, score, row))
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [row.passage(score) for score, _, row in scored[:k]]
+        return [row.passage(score) for _, _, score, row in scored[:k]]
 
     def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
         generation = self.version()
