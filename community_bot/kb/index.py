@@ -48,7 +48,7 @@ from community_bot.types import Passage
 INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
 INDEX_FILE = "knowledge.sqlite"
 DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs/knowledge-base.md)
-HYBRID_MIN_SCORE = 0.35  # with vectors: chosen on the calibration half (bench/kb_quality.py)
+HYBRID_MIN_SCORE = 0.325  # with vectors: chosen on the calibration half (bench/kb_quality.py)
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"

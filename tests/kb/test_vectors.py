@@ -4,7 +4,7 @@ models."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,8 @@ from community_bot.kb.documents import Document
 from community_bot.kb.embedding import StaticEmbedder, Vectors
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import HYBRID_MIN_SCORE, LocalIndex
+from community_bot.kb.knowledge import Knowledge
+from community_bot.settings import Settings
 
 LOGS = """# Log retention
 
@@ -150,3 +152,18 @@ def test_a_question_the_pages_dont_cover_stays_below_the_hybrid_threshold(
     assert found
     assert all(p["score"] < HYBRID_MIN_SCORE for p in found)
     index.close()
+
+
+async def test_the_embeddings_setting_picks_the_local_index_model(
+    make_settings: Callable[..., Settings],
+) -> None:
+    words_only = Knowledge.from_settings(make_settings(embeddings="none"))
+    hybrid = Knowledge.from_settings(make_settings(embeddings="local"))
+
+    assert words_only.local is not None and words_only.local.embedder is None
+    assert hybrid.local is not None and isinstance(hybrid.local.embedder, StaticEmbedder)
+    passages, outcome = await hybrid.retrieve("where does the token of my bot go?")
+    assert outcome["hit"]
+    assert passages[0]["source"].endswith("discord.md")
+    await hybrid.aclose()
+    await words_only.aclose()
