@@ -14,6 +14,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 PIECE_PREFIX = "##"
 MAX_WORD_CHARS = 100
@@ -32,12 +33,8 @@ class WordPiece:
 
     def encode(self, text: str, limit: int) -> list[int]:
         """The ids of `text`'s tokens, at most `limit`; unknown words are left out."""
-        ids: list[int] = []
-        for word in _WORDS.findall(text.lower()):
-            ids.extend(self.word_ids(word))
-            if len(ids) >= limit:
-                return ids[:limit]
-        return ids
+        words = _WORDS.findall(text.lower())[:limit]  # every known word is one token or more
+        return list(chain.from_iterable(map(self.word_ids, words)))[:limit]
 
     def _word_ids(self, word: str) -> tuple[int, ...]:
         if not word.isascii():
