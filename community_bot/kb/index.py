@@ -301,7 +301,8 @@ class LocalIndex:
         chunks = sum(s.chunks for s in stats)
         synced = [s.synced_at for s in stats if s.synced_at is not None]
         when = f", synced {max(synced):%Y-%m-%d %H:%M} UTC" if synced else ""
-        return f"local: {documents} documents, {chunks} passages{when}"
+        how = "words only" if self.embedder is None else "words and meaning"
+        return f"local: {documents} documents, {chunks} passages{when}, searched by {how}"
 
     def search_now(self, query: str, k: int) -> list[Passage]:
         """The best `k` passages for `query`, best first (blocking; `search` runs it off-loop).
