@@ -226,10 +226,15 @@ class Settings(BaseSettings):
     kb_min_score: float | None = Field(
         default=None, description="Relevance threshold below which a search counts as a miss."
     )
-    embeddings: Literal["local", "none"] = Field(
+    embeddings: Literal["local", "ollama", "none"] = Field(
         default="local",
         description="Passage embeddings for the local index: `local` (the bundled static model,"
-        " no download) searches by meaning as well as by words; `none` by words only.",
+        " no download) searches by meaning as well as by words; `ollama` asks"
+        " OLLAMA_EMBEDDING_MODEL at OLLAMA_BASE_URL; `none` searches by words only.",
+    )
+    ollama_embedding_model: str = Field(
+        default="nomic-embed-text",
+        description="Ollama embedding model for EMBEDDINGS=ollama (pulled on the Ollama server).",
     )
     kb_bedrock_min_score: float = Field(
         default=0.0,

@@ -43,6 +43,10 @@ def embedder_from_settings(settings: Settings) -> Embedder | None:
     """EMBEDDINGS picks the model that embeds passages; the model loads on first use."""
     if settings.embeddings == "local":
         return StaticEmbedder()
+    if settings.embeddings == "ollama":
+        from community_bot.kb.ollama_embeddings import OllamaEmbedder
+
+        return OllamaEmbedder(settings.ollama_base_url, settings.ollama_embedding_model)
     return None
 
 
