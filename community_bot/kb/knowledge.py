@@ -43,6 +43,10 @@ def embedder_from_settings(settings: Settings) -> Embedder | None:
     """EMBEDDINGS picks the model that embeds passages; the model loads on first use."""
     if settings.embeddings == "local":
         return StaticEmbedder()
+    if settings.embeddings == "bedrock":
+        from community_bot.kb.bedrock_embeddings import BedrockEmbedder
+
+        return BedrockEmbedder(settings.bedrock_embedding_model, settings.aws_region)
     if settings.embeddings == "ollama":
         from community_bot.kb.ollama_embeddings import OllamaEmbedder
 
