@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import math
 import sqlite3
 import threading
@@ -32,7 +33,7 @@ from community_bot.kb import vectors
 from community_bot.kb.analysis import flatten, query_concepts, terms
 from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
 from community_bot.kb.documents import Document
-from community_bot.kb.embedding import Embedder
+from community_bot.kb.embedding import Embedder, EmbeddingError
 from community_bot.kb.scoring import (
     BM25_WEIGHT,
     LEXICAL_WEIGHT,
@@ -43,6 +44,8 @@ from community_bot.kb.scoring import (
 from community_bot.kb.sources import IndexReport
 from community_bot.sqlite_wal import use_wal
 from community_bot.types import Passage
+
+log = logging.getLogger(__name__)
 
 # Bump when analysis or chunking changes: an index in an older format is rebuilt from scratch.
 INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
@@ -325,13 +328,9 @@ class LocalIndex:
                     RANKED, (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, wanted)
                 ).fetchall()
             )
-        similarities: dict[int, float] = {}
-        if self.embedder is not None:
-            query_vector = self.embedder.embed([query])[0]
-            matrix = self._matrices.get(connection, statistics.generation)
-            similarities = dict(matrix.nearest(query_vector, wanted))
-            lexical_only = [rowid for rowid in ranks if rowid not in similarities]
-            similarities |= matrix.similarity(query_vector, lexical_only)
+        similarities = self._similarities(connection, statistics.generation, query, ranks, wanted)
+        by_words_only = self.embedder is None or similarities is None
+        similarities = similarities or {}
         candidates = list(dict.fromkeys([*ranks, *similarities]))
         if not candidates:
             return []
@@ -342,7 +341,7 @@ class LocalIndex:
         for rowid in candidates:
             row = rows[rowid]
             covered = coverage(concepts, weights, set(row.terms.split()))
-            if self.embedder is None:
+            if by_words_only:
                 scored.append((covered, -ranks.get(rowid, math.inf), covered, row))
                 continue
             score = hybrid(covered, similarities[rowid], self.lexical_weight)
@@ -350,6 +349,29 @@ class LocalIndex:
             scored.append((score + self.bm25_weight * relative_bm25, 0.0, score, row))
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [row.passage(score) for _, _, score, row in scored[:k]]
+
+    def _similarities(
+        self,
+        connection: sqlite3.Connection,
+        generation: str,
+        query: str,
+        ranks: dict[int, float],
+        wanted: int,
+    ) -> dict[int, float] | None:
+        """Cosine of the question with its nearest passages and with every lexical candidate;
+        None when a remote embedding model fails for this question: the search then ranks by
+        words, as with EMBEDDINGS=none, and says so in the log."""
+        if self.embedder is None:
+            return {}
+        try:
+            query_vector = self.embedder.embed([query])[0]
+        except EmbeddingError as exc:
+            log.warning("question not embedded, searched by words only: %s", exc)
+            return None
+        matrix = self._matrices.get(connection, generation)
+        similarities = dict(matrix.nearest(query_vector, wanted))
+        lexical_only = [rowid for rowid in ranks if rowid not in similarities]
+        return similarities | matrix.similarity(query_vector, lexical_only)
 
     def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
         generation = self.version()

@@ -73,3 +73,21 @@ async def test_the_setting_selects_ollama_embeddings(
     assert outcome["hit"]
     assert passages[0]["source"].endswith("discord.md")
     await knowledge.aclose()
+
+
+def test_a_question_the_server_cannot_embed_is_searched_by_words_and_logged(
+    ollama: OllamaEmulator, docs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = LocalIndex(tmp_path / "index.sqlite", OllamaEmbedder(ollama.url, MODEL))
+    sync_folder(index, docs)
+    ollama.models.remove(MODEL)
+    try:
+        found = index.search_now("install python with homebrew on macOS", 1)
+    finally:
+        ollama.models.append(MODEL)
+        index.close()
+
+    assert found[0]["heading"] == "macOS"
+    assert found[0]["score"] == 1.0  # coverage alone: every word of the question is there
+    assert "searched by words only" in caplog.text
+    assert "OLLAMA_EMBEDDING_MODEL nomic-embed-text" in caplog.text
