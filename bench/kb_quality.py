@@ -1,10 +1,22 @@
-"""Retrieval quality on the sample corpus: does the right document come first, or in the top 3?
+"""Retrieval quality: does the right document come first, or in the top 3, by kind of question?
 
-`bench/data/kb_eval.jsonl` holds questions (many worded unlike the docs) with the document that
-answers them, plus off-topic questions (`expected: null`) that should be misses. Run:
+Two evaluation sets, each a folder of documents and a JSONL file of questions with the document
+that answers them (`expected`; `null` for off-topic questions, which should be misses) and a
+`kind`:
 
-    python -m bench.kb_quality              # top-1 / top-3 hit rates and hit/miss accuracy
-    python -m bench.kb_quality --calibrate  # also sweep the relevance threshold
+- `knowledge`: the bundled sample docs and `bench/data/kb_eval.jsonl` (63 + 15 questions);
+- `beacon`: `bench/data/beacon/`, 36 pages of a made-up observability product with confusable
+  topics (retention of metrics vs logs vs traces, two upgrade guides, SSO vs SCIM, rate limits vs
+  quotas), and `bench/data/kb_eval_beacon.jsonl`: paraphrases written without the page's title or
+  heading words, symptoms, exact values, near-duplicate traps and off-topic questions.
+
+Thresholds are chosen on one half of the questions (every other line of each file: the
+"calibration" split) and reported on the other ("held-out"). Run:
+
+    python -m bench.kb_quality                       # both sets, hybrid (the default)
+    python -m bench.kb_quality --embeddings none     # words only (BM25 + coverage)
+    python -m bench.kb_quality --calibrate           # sweep threshold and lexical weight
+    python -m bench.kb_quality --misses              # list what went wrong
 """
 
 from __future__ import annotations
@@ -12,16 +24,34 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import sync_folder
-from community_bot.kb.index import DEFAULT_MIN_SCORE, LocalIndex
+from community_bot.kb.index import LocalIndex
+from community_bot.kb.scoring import BM25_WEIGHT, LEXICAL_WEIGHT
 from community_bot.settings import PROJECT_ROOT
 
-EVAL_FILE = Path(__file__).resolve().parent / "data" / "kb_eval.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+EVAL_FILE = DATA / "kb_eval.jsonl"
 CORPUS = PROJECT_ROOT / "knowledge"
+SETS = {
+    "knowledge": (CORPUS, EVAL_FILE),
+    "beacon": (DATA / "beacon", DATA / "kb_eval_beacon.jsonl"),
+}
 RESULTS = 5
+OFF_TOPIC = "off-topic"
+GOALS = {"paraphrase": (0.85, 0.95), "other kinds": (0.75, None), OFF_TOPIC: (0.90, None)}
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    expected: str | None
+    kind: str
+    held_out: bool  # odd lines: never used to choose a threshold or a weight
 
 
 @dataclass(frozen=True)
@@ -32,28 +62,51 @@ class Judged:
     expected: str | None
     ranked: list[str]  # document ids of the passages, best first
     top_score: float
+    kind: str = "paraphrase"
+    held_out: bool = False
 
 
-def load_questions(path: Path = EVAL_FILE) -> list[tuple[str, str | None]]:
+def load_questions(path: Path = EVAL_FILE) -> list[Question]:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return [(row["question"], row["expected"]) for row in rows]
+    return [
+        Question(
+            row["question"],
+            row["expected"],
+            row.get("kind") or ("paraphrase" if row["expected"] else OFF_TOPIC),
+            number % 2 == 1,
+        )
+        for number, row in enumerate(rows)
+    ]
 
 
-def judge(corpus: Path = CORPUS, questions_file: Path = EVAL_FILE) -> list[Judged]:
+def judge(
+    corpus: Path = CORPUS,
+    questions_file: Path = EVAL_FILE,
+    embedder: Embedder | None = None,
+    lexical_weight: float = LEXICAL_WEIGHT,
+    bm25_weight: float = BM25_WEIGHT,
+) -> list[Judged]:
     """Index `corpus` in a temporary folder and run every question against it."""
     with tempfile.TemporaryDirectory() as folder:
-        index = LocalIndex(Path(folder) / "eval.sqlite")
+        index = LocalIndex(
+            Path(folder) / "eval.sqlite",
+            embedder,
+            lexical_weight=lexical_weight,
+            bm25_weight=bm25_weight,
+        )
         try:
             sync_folder(index, corpus)
             judged = []
-            for question, expected in load_questions(questions_file):
-                passages = index.search_now(question, RESULTS)
+            for q in load_questions(questions_file):
+                passages = index.search_now(q.question, RESULTS)
                 judged.append(
                     Judged(
-                        question,
-                        expected,
-                        [p["source"].removeprefix(f"{corpus.name}/") for p in passages],
+                        q.question,
+                        q.expected,
+                        _documents(p["source"].removeprefix(f"{corpus.name}/") for p in passages),
                         passages[0]["score"] if passages else 0.0,
+                        q.kind,
+                        q.held_out,
                     )
                 )
             return judged
@@ -61,60 +114,142 @@ def judge(corpus: Path = CORPUS, questions_file: Path = EVAL_FILE) -> list[Judge
             index.close()
 
 
-def rates(judged: list[Judged], min_score: float = DEFAULT_MIN_SCORE) -> dict[str, float]:
-    """Ranking hit rates over answerable questions, and hit/miss accuracy at `min_score`."""
+def _documents(sources: Iterable[str]) -> list[str]:
+    """Documents in the order of their best passage (two passages of one page count once)."""
+    return list(dict.fromkeys(sources))
+
+
+def rates(judged: Sequence[Judged], min_score: float | None = None) -> dict[str, float]:
+    """Ranking hit rates over answerable questions, and hit/miss accuracy at `min_score`
+    (default: the local index's threshold without embeddings)."""
+    from community_bot.kb.index import DEFAULT_MIN_SCORE
+
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
     answerable = [j for j in judged if j.expected is not None]
     off_topic = [j for j in judged if j.expected is None]
     return {
         "questions": float(len(answerable)),
-        "top1": sum(j.ranked[:1] == [j.expected] for j in answerable) / len(answerable),
-        "top3": sum(j.expected in j.ranked[:3] for j in answerable) / len(answerable),
-        "answered": sum(j.top_score >= min_score for j in answerable) / len(answerable),
-        "answered_top3": sum(
-            j.top_score >= min_score and j.expected in j.ranked[:3] for j in answerable
-        )
-        / len(answerable),
+        "top1": _share(j.ranked[:1] == [j.expected] for j in answerable),
+        "top3": _share(j.expected in j.ranked[:3] for j in answerable),
+        "answered": _share(j.top_score >= threshold for j in answerable),
+        "answered_top1": _share(
+            j.top_score >= threshold and j.ranked[:1] == [j.expected] for j in answerable
+        ),
         "off_topic": float(len(off_topic)),
-        "off_topic_missed": sum(j.top_score < min_score for j in off_topic) / len(off_topic),
+        "off_topic_missed": _share(j.top_score < threshold for j in off_topic),
     }
 
 
-def sweep(judged: list[Judged]) -> list[tuple[float, float, float]]:
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return sum(values) / len(values) if values else 0.0
+
+
+def by_kind(judged: Sequence[Judged], min_score: float) -> list[tuple[str, int, str, str]]:
+    """(kind, questions, top-1 / top-3 or rejected share, answered at the threshold)."""
+    rows = []
+    for kind in dict.fromkeys(j.kind for j in judged):
+        group = [j for j in judged if j.kind == kind]
+        found = rates(group, min_score)
+        if kind == OFF_TOPIC:
+            rows.append((kind, len(group), f"rejected {found['off_topic_missed']:.1%}", "–"))
+        else:
+            rows.append(
+                (
+                    kind,
+                    len(group),
+                    f"{found['top1']:.1%} / {found['top3']:.1%}",
+                    f"{found['answered']:.1%}",
+                )
+            )
+    return rows
+
+
+def sweep(judged: Sequence[Judged]) -> list[tuple[float, float, float]]:
     """(threshold, share of answerable questions kept, share of off-topic ones rejected)."""
     rows = []
-    for step in range(0, 21):
-        threshold = step / 20
+    for step in range(0, 41):
+        threshold = step / 40
         found = rates(judged, threshold)
         rows.append((threshold, found["answered"], found["off_topic_missed"]))
     return rows
 
 
+def best_threshold(judged: Sequence[Judged]) -> float:
+    """The threshold with the best balanced accuracy (answerable kept, off-topic rejected);
+    the middle of the best run of equally good ones."""
+    scored = [(kept + rejected, threshold) for threshold, kept, rejected in sweep(judged)]
+    best = max(score for score, _ in scored)
+    ties = [threshold for score, threshold in scored if score == best]
+    return ties[len(ties) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--calibrate", action="store_true", help="sweep the threshold")
+    parser.add_argument("--embeddings", choices=("local", "none"), default="local")
+    parser.add_argument("--calibrate", action="store_true", help="sweep threshold and weight")
     parser.add_argument("--misses", action="store_true", help="list questions not in the top 3")
     args = parser.parse_args()
-    judged = judge()
-    found = rates(judged)
-    print("| metric | value |\n| --- | --- |")
-    print(f"| answerable questions | {found['questions']:.0f} |")
-    print(f"| top-1 hit rate | {found['top1']:.1%} |")
-    print(f"| top-3 hit rate | {found['top3']:.1%} |")
-    print(f"| answered (top score ≥ {DEFAULT_MIN_SCORE}) | {found['answered']:.1%} |")
-    print(
-        f"| off-topic questions rejected ({found['off_topic']:.0f}) | "
-        f"{found['off_topic_missed']:.1%} |"
-    )
+    embedder = StaticEmbedder() if args.embeddings == "local" else None
+    index = LocalIndex(Path("unused"), embedder)
+    threshold = index.default_min_score
+    judged = {name: judge(corpus, file, embedder) for name, (corpus, file) in SETS.items()}
+    print(f"Embeddings: {args.embeddings}; threshold {threshold}\n")
+    print("| set | kind | questions | top-1 / top-3 | answered at threshold |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, rows in judged.items():
+        for kind, count, ranking, answered in by_kind(rows, threshold):
+            print(f"| {name} | {kind} | {count} | {ranking} | {answered} |")
+    print("\nHeld-out half only (thresholds and weights were chosen on the other half):\n")
+    print("| set | kind | questions | top-1 / top-3 | answered at threshold |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, rows in judged.items():
+        held = [j for j in rows if j.held_out]
+        for kind, count, ranking, answered in by_kind(held, threshold):
+            print(f"| {name} | {kind} | {count} | {ranking} | {answered} |")
     if args.calibrate:
-        print("\n| threshold | answerable kept | off-topic rejected |\n| --- | --- | --- |")
-        for threshold, kept, rejected in sweep(judged):
-            print(f"| {threshold:.2f} | {kept:.1%} | {rejected:.1%} |")
+        _calibrate(embedder)
     if args.misses:
-        for j in judged:
-            if j.expected is not None and j.expected not in j.ranked[:3]:
-                print(f"- {j.question!r}: expected {j.expected}, got {j.ranked[:3]}")
-            if j.expected is None and j.top_score >= DEFAULT_MIN_SCORE:
-                print(f"- off-topic {j.question!r} scored {j.top_score}: {j.ranked[:1]}")
+        for name, rows in judged.items():
+            for j in rows:
+                if j.expected is not None and j.ranked[:1] != [j.expected]:
+                    print(
+                        f"- {name} {j.kind} {j.question!r}: expected {j.expected}, "
+                        f"got {j.ranked[:3]} ({j.top_score})"
+                    )
+                if j.expected is None and j.top_score >= threshold:
+                    print(f"- {name} off-topic {j.question!r} scored {j.top_score}: {j.ranked[:1]}")
+
+
+def _calibrate(embedder: Embedder | None) -> None:
+    """Choose the weights and the threshold on the calibration half, report both halves."""
+    if embedder is None:
+        grid = [(1.0, 0.0)]
+    else:
+        grid = [(lw, bw) for lw in (0.55, 0.65, 0.75) for bw in (0.0, 0.1, 0.2, 0.3)]
+    print(
+        "\n| lexical weight | BM25 weight | threshold | calibration half: top-1, answered, "
+        "off-topic rejected | held-out half: top-1, answered, off-topic rejected |"
+    )
+    print("| --- | --- | --- | --- | --- |")
+    for lexical_weight, bm25_weight in grid:
+        judged = [
+            j
+            for corpus, file in SETS.values()
+            for j in judge(corpus, file, embedder, lexical_weight, bm25_weight)
+        ]
+        calibration = [j for j in judged if not j.held_out]
+        held_out = [j for j in judged if j.held_out]
+        threshold = best_threshold(calibration)
+        found = [rates(part, threshold) for part in (calibration, held_out)]
+        print(
+            f"| {lexical_weight} | {bm25_weight} | {threshold:.3f} | "
+            + " | ".join(
+                f"{f['top1']:.1%}, {f['answered']:.1%}, {f['off_topic_missed']:.1%}" for f in found
+            )
+            + " |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

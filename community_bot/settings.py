@@ -467,6 +467,21 @@ class KnowledgeSettings(BaseModel):
     kb_min_score: float | None = Field(
         default=None, description="Relevance threshold below which a search counts as a miss."
     )
+    embeddings: Literal["local", "bedrock", "ollama", "none"] = Field(
+        default="local",
+        description="Passage embeddings for the local index: `local` (the bundled static model,"
+        " no download) searches by meaning as well as by words; `bedrock` asks"
+        " BEDROCK_EMBEDDING_MODEL; `ollama` asks OLLAMA_EMBEDDING_MODEL at OLLAMA_BASE_URL;"
+        " `none` searches by words only.",
+    )
+    bedrock_embedding_model: str = Field(
+        default="amazon.titan-embed-text-v2:0",
+        description="Bedrock embedding model for EMBEDDINGS=bedrock (Titan Text Embeddings v2).",
+    )
+    ollama_embedding_model: str = Field(
+        default="nomic-embed-text",
+        description="Ollama embedding model for EMBEDDINGS=ollama (pulled on the Ollama server).",
+    )
 
     kb_bedrock_min_score: float = Field(
         default=0.0,

@@ -8,15 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from community_bot import event_loop
 from community_bot.cli_support import add_command
 from community_bot.kb.agents.cli import register as register_sync
-from community_bot.kb.folders import FolderSyncReport, sync_folders
-from community_bot.kb.knowledge import Knowledge, local_index
 from community_bot.settings import Settings
 from community_bot.types import Passage, RetrievalOutcome, passage_label
+
+if TYPE_CHECKING:  # the index (numpy, the embedding model) loads when a subcommand runs
+    from community_bot.kb.folders import FolderSyncReport
 
 KB_VARIABLES = ("KNOWLEDGE_BASE_ID", "KB_", "LOCAL_KB_", "DATA_DIR", "AWS_REGION")
 PREVIEW_CHARS = 300
@@ -75,6 +76,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 async def _retrieve(
     settings: Settings, query: str, k: int | None
 ) -> tuple[list[Passage], RetrievalOutcome]:
+    from community_bot.kb.knowledge import Knowledge
+
     knowledge = Knowledge.from_settings(settings)
     try:
         await knowledge.prepare()
@@ -95,6 +98,8 @@ def _as_json(passage: Passage) -> dict[str, Any]:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from community_bot.kb.knowledge import local_index
+
     index = local_index(settings)
     try:
         stats = index.stats()
@@ -117,8 +122,12 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.local_kb_enabled:
         print("The local knowledge base is off (LOCAL_KB_ENABLED=false).")
         return 1
+    from community_bot.kb.knowledge import local_index
+
     index = local_index(settings)
     try:
+        from community_bot.kb.folders import sync_folders
+
         reports = sync_folders(index, [Path(p) for p in settings.local_kb_paths], progress=True)
     finally:
         index.close()

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
+import math
 import sqlite3
 import threading
 import time
@@ -27,18 +29,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from community_bot.kb import vectors
 from community_bot.kb.analysis import flatten, query_concepts, terms
 from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
 from community_bot.kb.documents import Document
-from community_bot.kb.scoring import concept_weights, coverage
+from community_bot.kb.embedding import Embedder, EmbeddingError
+from community_bot.kb.scoring import (
+    BM25_WEIGHT,
+    LEXICAL_WEIGHT,
+    concept_weights,
+    coverage,
+    hybrid,
+)
 from community_bot.kb.sources import IndexReport
 from community_bot.sqlite_wal import use_wal
 from community_bot.types import Passage
+
+log = logging.getLogger(__name__)
 
 # Bump when analysis or chunking changes: an index in an older format is rebuilt from scratch.
 INDEX_FORMAT = f"1:{MAX_CHUNK_CHARS}:{OVERLAP_CHARS}"
 INDEX_FILE = "knowledge.sqlite"
 DEFAULT_MIN_SCORE = 0.3  # calibrated on bench/data/kb_eval.jsonl (docs/knowledge-base.md)
+HYBRID_MIN_SCORE = 0.325  # with vectors: chosen on the calibration half (bench/kb_quality.py)
 TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
@@ -71,7 +84,9 @@ CREATE INDEX IF NOT EXISTS chunks_of_document ON chunks (source_id, doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms
     USING fts5 (title, heading, body, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS term_counts USING fts5vocab (chunk_terms, 'row');
+CREATE TABLE IF NOT EXISTS chunk_vectors (id INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 """
+TABLES = ("term_counts", "chunk_terms", "chunk_vectors", "chunks", "documents", "sources", "meta")
 STORED_HASH = "SELECT hash FROM documents WHERE source_id = ? AND doc_id = ?"
 SOURCE_DOCUMENTS = "SELECT doc_id FROM documents WHERE source_id = ?"
 RANKED = """
@@ -113,13 +128,26 @@ def content_hash(document: Document) -> str:
 
 
 class LocalIndex:
-    """The on-disk index: a DocumentSink for collectors and the `local` KnowledgeSource."""
+    """The on-disk index: a DocumentSink for collectors and the `local` KnowledgeSource.
+
+    With an `embedder`, every passage also gets a vector (`vectors`), and a search ranks the
+    union of the lexical and the nearest-vector candidates by `scoring.hybrid`."""
 
     name = "local"
-    default_min_score = DEFAULT_MIN_SCORE
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        embedder: Embedder | None = None,
+        *,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        bm25_weight: float = BM25_WEIGHT,
+    ) -> None:
         self.path = path
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.bm25_weight = bm25_weight
+        self._matrices = vectors.MatrixCache()
         self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._writer: sqlite3.Connection | None = None
@@ -149,6 +177,11 @@ class LocalIndex:
                 self._writer = writer
             return self._writer
 
+    @property
+    def default_min_score(self) -> float:
+        """Coverage alone and the hybrid score run on different scales: each has its threshold."""
+        return DEFAULT_MIN_SCORE if self.embedder is None else HYBRID_MIN_SCORE
+
     def _read_connection(self) -> sqlite3.Connection:
         """A connection per thread, so searches never wait for a write in progress."""
         connection: sqlite3.Connection | None = getattr(self._readers, "connection", None)
@@ -159,20 +192,22 @@ class LocalIndex:
         return connection
 
     def _ensure_schema(self, connection: sqlite3.Connection) -> None:
-        """Create the tables, or rebuild them for a new INDEX_FORMAT, in one write transaction:
-        another process may be opening the same new index at this moment."""
+        """Create the tables, or rebuild them for a new INDEX_FORMAT, and bring the vectors in
+        line with this index's embedder, in one write transaction: another process may be
+        opening the same new index at this moment."""
         with _transaction(connection):
             _create_tables(connection)
             row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            if row is not None and row[0] == INDEX_FORMAT:
-                return
-            for table in ("term_counts", "chunk_terms", "chunks", "documents", "sources", "meta"):
-                connection.execute(f"DROP TABLE IF EXISTS {table}")
-            _create_tables(connection)
-            connection.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [("format", INDEX_FORMAT), ("generation", "0")],
-            )
+            if row is None or row[0] != INDEX_FORMAT:
+                for table in TABLES:
+                    connection.execute(f"DROP TABLE IF EXISTS {table}")
+                _create_tables(connection)
+                connection.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("format", INDEX_FORMAT), ("generation", "0")],
+                )
+            if vectors.align(connection, self.embedder):
+                _bump_generation(connection)
 
     def close(self) -> None:
         with self._connections_lock:
@@ -213,7 +248,9 @@ class LocalIndex:
                         _delete_document(connection, source_id, document.id)
                     else:
                         added += 1
-                    written += _insert_document(connection, source_id, document, digest)
+                    written += _insert_document(
+                        connection, source_id, document, digest, self.embedder
+                    )
                     pending += 1
                     if pending >= BATCH_DOCUMENTS:
                         _bump_generation(connection)
@@ -267,34 +304,74 @@ class LocalIndex:
         chunks = sum(s.chunks for s in stats)
         synced = [s.synced_at for s in stats if s.synced_at is not None]
         when = f", synced {max(synced):%Y-%m-%d %H:%M} UTC" if synced else ""
-        return f"local: {documents} documents, {chunks} passages{when}"
+        how = "words only" if self.embedder is None else "words and meaning"
+        return f"local: {documents} documents, {chunks} passages{when}, searched by {how}"
 
     def search_now(self, query: str, k: int) -> list[Passage]:
-        """The best `k` passages for `query`, best first (blocking; `search` runs it off-loop)."""
+        """The best `k` passages for `query`, best first (blocking; `search` runs it off-loop).
+
+        Candidates: the best BM25 matches of the query's informative terms and, with an
+        embedder, the passages whose vectors are nearest the query's. Every candidate is scored
+        by coverage (and, with vectors, by `hybrid` of coverage and cosine), BM25 breaking ties."""
         concepts = query_concepts(query)
-        if not concepts:
+        if not concepts and self.embedder is None:
             return []
         connection = self._read_connection()
+        wanted = k * CANDIDATES_PER_RESULT
         statistics = self._current_statistics(connection)
         frequencies = _frequencies(connection, statistics, flatten(concepts))
         match = _match_expression(flatten(concepts), frequencies, statistics.chunks)
-        if not match:
+        ranks: dict[int, float] = {}
+        if match:
+            ranks = dict(
+                connection.execute(
+                    RANKED, (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, wanted)
+                ).fetchall()
+            )
+        similarities = self._similarities(connection, statistics.generation, query, ranks, wanted)
+        by_words_only = self.embedder is None or similarities is None
+        similarities = similarities or {}
+        candidates = list(dict.fromkeys([*ranks, *similarities]))
+        if not candidates:
             return []
+        rows = _candidates(connection, candidates)
         weights = concept_weights(concepts, frequencies, statistics.chunks)
-        ranked = connection.execute(
-            RANKED,
-            (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, k * CANDIDATES_PER_RESULT),
-        ).fetchall()
-        if not ranked:
-            return []
-        rows = _candidates(connection, [rowid for rowid, _ in ranked])
+        best_rank = min(ranks.values(), default=-1.0)
         scored = []
-        for rowid, rank in ranked:
+        for rowid in candidates:
             row = rows[rowid]
-            found = set(row.terms.split())
-            scored.append((coverage(concepts, weights, found), -rank, row))
+            covered = coverage(concepts, weights, set(row.terms.split()))
+            if by_words_only:
+                scored.append((covered, -ranks.get(rowid, math.inf), covered, row))
+                continue
+            score = hybrid(covered, similarities[rowid], self.lexical_weight)
+            relative_bm25 = ranks[rowid] / best_rank if rowid in ranks and best_rank < 0 else 0.0
+            scored.append((score + self.bm25_weight * relative_bm25, 0.0, score, row))
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [row.passage(score) for score, _, row in scored[:k]]
+        return [row.passage(score) for _, _, score, row in scored[:k]]
+
+    def _similarities(
+        self,
+        connection: sqlite3.Connection,
+        generation: str,
+        query: str,
+        ranks: dict[int, float],
+        wanted: int,
+    ) -> dict[int, float] | None:
+        """Cosine of the question with its nearest passages and with every lexical candidate;
+        None when a remote embedding model fails for this question: the search then ranks by
+        words, as with EMBEDDINGS=none, and says so in the log."""
+        if self.embedder is None:
+            return {}
+        try:
+            query_vector = self.embedder.embed([query])[0]
+        except EmbeddingError as exc:
+            log.warning("question not embedded, searched by words only: %s", exc)
+            return None
+        matrix = self._matrices.get(connection, generation)
+        similarities = dict(matrix.nearest(query_vector, wanted))
+        lexical_only = [rowid for rowid in ranks if rowid not in similarities]
+        return similarities | matrix.similarity(query_vector, lexical_only)
 
     def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
         generation = self.version()
@@ -384,12 +461,17 @@ def _match_expression(candidates: Sequence[str], frequencies: dict[str, int], ch
 
 
 def _insert_document(
-    connection: sqlite3.Connection, source_id: str, document: Document, digest: str
+    connection: sqlite3.Connection,
+    source_id: str,
+    document: Document,
+    digest: str,
+    embedder: Embedder | None,
 ) -> int:
     chunks = chunk_document(document)
     title_terms = " ".join(terms(document.title))
-    for chunk in chunks:
-        _insert_chunk(connection, source_id, document.id, chunk, title_terms)
+    ids = [_insert_chunk(connection, source_id, document.id, c, title_terms) for c in chunks]
+    if embedder is not None and chunks:
+        vectors.insert(connection, ids, embedder.embed([vectors.chunk_text(c) for c in chunks]))
     connection.execute(
         "INSERT INTO documents (source_id, doc_id, hash, title, source, chunks) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -400,30 +482,33 @@ def _insert_document(
 
 def _insert_chunk(
     connection: sqlite3.Connection, source_id: str, doc_id: str, chunk: Chunk, title_terms: str
-) -> None:
+) -> int:
     cursor = connection.execute(
         "INSERT INTO chunks (source_id, doc_id, position, title, heading, source, text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (source_id, doc_id, chunk.position, chunk.title, chunk.heading, chunk.source, chunk.text),
     )
+    rowid = int(cursor.lastrowid or 0)
     connection.execute(
         "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
         (
-            cursor.lastrowid,
+            rowid,
             title_terms,
             " ".join(terms(chunk.heading)),
             " ".join(terms(chunk.text)),
         ),
     )
+    return rowid
 
 
 def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str) -> None:
     key = (source_id, doc_id)
-    connection.execute(
-        "DELETE FROM chunk_terms WHERE rowid IN "
-        "(SELECT id FROM chunks WHERE source_id = ? AND doc_id = ?)",
-        key,
-    )
+    for table, column in (("chunk_terms", "rowid"), ("chunk_vectors", "id")):
+        connection.execute(
+            f"DELETE FROM {table} WHERE {column} IN "
+            "(SELECT id FROM chunks WHERE source_id = ? AND doc_id = ?)",
+            key,
+        )
     connection.execute("DELETE FROM chunks WHERE source_id = ? AND doc_id = ?", key)
     connection.execute("DELETE FROM documents WHERE source_id = ? AND doc_id = ?", key)
 

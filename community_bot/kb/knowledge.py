@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
@@ -35,7 +36,22 @@ Result = tuple[list[Passage], RetrievalOutcome]
 
 def local_index(settings: Settings) -> LocalIndex:
     """The local index under DATA_DIR (opened on first use): for Knowledge, the CLI and agents."""
-    return LocalIndex(settings.data_dir / INDEX_FILE)
+    return LocalIndex(settings.data_dir / INDEX_FILE, embedder_from_settings(settings))
+
+
+def embedder_from_settings(settings: Settings) -> Embedder | None:
+    """EMBEDDINGS picks the model that embeds passages; the model loads on first use."""
+    if settings.embeddings == "local":
+        return StaticEmbedder()
+    if settings.embeddings == "bedrock":
+        from community_bot.kb.bedrock_embeddings import BedrockEmbedder
+
+        return BedrockEmbedder(settings.bedrock_embedding_model, settings.aws_region)
+    if settings.embeddings == "ollama":
+        from community_bot.kb.ollama_embeddings import OllamaEmbedder
+
+        return OllamaEmbedder(settings.ollama_base_url, settings.ollama_embedding_model)
+    return None
 
 
 def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:

@@ -5,6 +5,11 @@ threshold separates "relevant" from "not" across questions. Coverage does: the s
 question's information (its concepts, weighted by inverse document frequency) that the passage
 contains. "install photoshop" against these docs covers "install" but not the rare, decisive
 "photoshop", and scores low; "install on my mac" finds both and scores 1.0.
+
+With passage vectors, `hybrid` mixes coverage with the cosine similarity of the question's and
+the passage's embeddings, so a question that shares no word with the right page (a paraphrase)
+can still reach it, and one that shares only its words with a page about something else scores
+lower. The weight was chosen on a held-out split of the evaluation sets (`bench/kb_quality.py`).
 """
 
 from __future__ import annotations
@@ -37,3 +42,13 @@ def coverage(
         w for concept, w in zip(concepts, weights, strict=True) if any(t in terms for t in concept)
     )
     return found / total
+
+
+# Chosen on the calibration half of the evaluation sets (`python -m bench.kb_quality --calibrate`).
+LEXICAL_WEIGHT = 0.75
+BM25_WEIGHT = 0.2  # orders passages only: their scores (and the threshold) stay `hybrid`
+
+
+def hybrid(covered: float, cosine: float, lexical_weight: float = LEXICAL_WEIGHT) -> float:
+    """Coverage and (non-negative) cosine similarity, weighted; also on a 0-1 scale."""
+    return lexical_weight * covered + (1 - lexical_weight) * max(cosine, 0.0)

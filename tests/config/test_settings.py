@@ -28,6 +28,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("DISCORD_CHANNEL_ID", "general", "valid integer"),
         ("DISCORD_CHANNEL_IDS", "1,two", "valid integer"),
         ("BACKEND_MODE", "gpt", "'auto', 'nova', 'ollama' or 'retrieval'"),
+        ("EMBEDDINGS", "openai", "'local', 'bedrock', 'ollama' or 'none'"),
         ("LOG_LEVEL", "LOUD", "'DEBUG', 'INFO'"),
         ("PROMPT_USER_ROLE", "assistant", "must be `user` or `system`"),
         ("DISCORD_CHANNEL_PROFILES", "123", "KEY=VALUE"),

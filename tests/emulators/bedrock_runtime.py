@@ -322,9 +322,10 @@ FOUNDATION_MODELS = (
 
 
 class BedrockEmulator(ThreadedEmulator):
-    """`POST /model/{modelId}/converse` and `/converse-stream`, scripted per model id; and the
-    control plane's `GET /foundation-models/{modelIdentifier}` (GetFoundationModel), whose
-    lifecycle each test can set with `set_lifecycle` (every known model is ACTIVE otherwise)."""
+    """`POST /model/{modelId}/converse` and `/converse-stream`, scripted per model id; `/invoke`
+    for Titan Text Embeddings; and the control plane's `GET /foundation-models/{modelIdentifier}`
+    (GetFoundationModel), whose lifecycle each test can set with `set_lifecycle` (every known
+    model is ACTIVE otherwise)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -363,7 +364,31 @@ class BedrockEmulator(ThreadedEmulator):
         app.router.add_post(r"/model/{model_id:.+}/converse", self._converse)
         app.router.add_post(r"/model/{model_id:.+}/converse-stream", self._converse_stream)
         app.router.add_get(r"/foundation-models/{model_id:.+}", self._get_foundation_model)
+        app.router.add_post(r"/model/{model_id:.+}/invoke", self._invoke)
         return app
+
+    async def _invoke(self, request: web.Request) -> web.Response:
+        """InvokeModel for Titan Text Embeddings: `{"inputText"}` in, `{"embedding",
+        "inputTextTokenCount"}` out; deterministic letter-count vectors (normalised when asked)."""
+        raw_path = request.raw_path.split("?", 1)[0]
+        model_id = unquote(raw_path[len("/model/") : raw_path.rindex("/")])
+        body = await request.json()
+        with self._lock:
+            self.requests.append(
+                ReceivedRequest("invoke", model_id, raw_path, body, dict(request.headers))
+            )
+        if not model_id.startswith("amazon.titan-embed-text"):
+            return self._error(
+                "ValidationException", f"The provided model {model_id} is not an embedding model."
+            )
+        text = str(body.get("inputText", ""))
+        vector = [float(text.lower().count(c)) + 0.01 for c in "abcdefghijklmnopqrstuvwxyz"]
+        if body.get("normalize", True):
+            norm = sum(v * v for v in vector) ** 0.5
+            vector = [v / norm for v in vector]
+        return web.json_response(
+            {"embedding": vector, "inputTextTokenCount": max(len(text.split()), 1)}
+        )
 
     async def _get_foundation_model(self, request: web.Request) -> web.Response:
         raw_path = request.raw_path.split("?", 1)[0]

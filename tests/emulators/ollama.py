@@ -1,4 +1,5 @@
-"""A local Ollama server: `POST /api/chat` (NDJSON streaming or one JSON) and `GET /api/tags`.
+"""A local Ollama server: `POST /api/chat` (NDJSON streaming or one JSON), `POST /api/embed` and
+`GET /api/tags`.
 
 `ChatOllama` and the `ollama` client talk to it unmodified through OLLAMA_BASE_URL = `.url`.
 Only the models it was started with exist; any other answers 404 like a model never pulled.
@@ -100,6 +101,7 @@ class OllamaEmulator(ThreadedEmulator):
         self.models = list(models)
         self.requests: list[ReceivedChat] = []
         self.tags_requests = 0
+        self.embedded: list[str] = []  # every text /api/embed received, in order
         self._scripts = Scripts()
 
     def script(self, model: str, *behaviours: Behaviour) -> None:
@@ -117,7 +119,27 @@ class OllamaEmulator(ThreadedEmulator):
         app = web.Application()
         app.router.add_post("/api/chat", self._chat)
         app.router.add_get("/api/tags", self._tags)
+        app.router.add_post("/api/embed", self._embed)
         return app
+
+    async def _embed(self, request: web.Request) -> web.Response:
+        """Deterministic vectors (letter counts, not normalised, as a real model's aren't
+        necessarily): texts sharing letters are near, which is all a wire test needs."""
+        body = await request.json()
+        model = str(body.get("model", ""))
+        if model not in self.models:
+            return web.json_response(
+                {"error": f'model "{model}" not found, try pulling it first'}, status=404
+            )
+        texts = body.get("input", [])
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        with self._lock:
+            self.embedded.extend(texts)
+        vectors = [
+            [float(text.lower().count(letter)) + 0.01 for letter in "abcdefghijklmnopqrstuvwxyz"]
+            for text in texts
+        ]
+        return web.json_response({"model": model, "embeddings": vectors})
 
     async def _tags(self, request: web.Request) -> web.Response:
         self.tags_requests += 1

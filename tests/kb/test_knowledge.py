@@ -236,6 +236,7 @@ async def test_status_describes_the_local_source(make_settings: MakeSettings) ->
     await knowledge.aclose()
 
     assert line.startswith("local: 3 documents, 4 passages, synced ")
+    assert line.endswith(", searched by words and meaning")
 
 
 async def test_a_runtime_that_never_prepares_gets_synced_docs_on_the_first_question(

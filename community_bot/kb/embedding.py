@@ -1,0 +1,125 @@
+"""The embedding model that ships with the project: static token vectors, no torch, no download.
+
+`community_bot/kb/model/` holds a model2vec-style static model distilled from all-MiniLM-L6-v2
+(`scripts/build_embedding_model.py` makes it; README › Licences says where it comes from). Each
+token of the MiniLM vocabulary has one vector, computed once by the transformer at build time;
+a text's embedding is the normalised sum of its tokens' vectors. That loses word order and
+context, but costs a tokenizer pass (`wordpiece`) and a gather: tens of microseconds for a
+question, thousands of passages a second, against ~50 passages a second for the transformer.
+
+The model loads on first use (~0.1 s), so a bot that never embeds never pays for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from community_bot.kb.wordpiece import WordPiece, read_vocabulary
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+MODEL_FILE = MODEL_DIR / "static-minilm-l6-v2.safetensors"
+VOCABULARY_FILE = MODEL_DIR / "vocab.txt"
+MAX_TOKENS = 512
+
+Vectors = NDArray[np.float32]
+
+
+class EmbeddingError(Exception):
+    """The embedding model cannot be used (missing or damaged file, unreachable service)."""
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors. `name` changes whenever the vectors would: an index
+    holding vectors of another name re-embeds everything rather than mix the two."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One unit-length float32 row per text (all zeros for a text with no known token)."""
+        ...
+
+
+class StaticEmbedder:
+    """The shipped static model; see the module docstring."""
+
+    def __init__(self, model_file: Path = MODEL_FILE, vocabulary_file: Path = VOCABULARY_FILE):
+        self.model_file = model_file
+        self.vocabulary_file = vocabulary_file
+        self._lock = threading.Lock()
+        self._loaded: tuple[Vectors, WordPiece] | None = None
+
+    @functools.cached_property
+    def name(self) -> str:
+        """From the id written into the file's header at build time (read without the table)."""
+        return f"static:{_model_id(self.model_file)}"
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        table, tokenizer = self._load()
+        if not texts:
+            return np.zeros((0, table.shape[1]), dtype=np.float32)
+        encoded = [tokenizer.encode(text, MAX_TOKENS) for text in texts]
+        lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(texts))
+        ids = np.fromiter((i for e in encoded for i in e), dtype=np.int64, count=int(lengths.sum()))
+        owner = np.repeat(np.arange(len(texts)), lengths)
+        sums = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+        _segment_sum(sums, owner, table[ids])
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        np.divide(sums, norms, out=sums, where=norms > 0)
+        return sums
+
+    def _load(self) -> tuple[Vectors, WordPiece]:
+        loaded = self._loaded
+        if loaded is not None:
+            return loaded
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = _read_model(self.model_file, self.vocabulary_file)
+            return self._loaded
+
+
+def _segment_sum(out: Vectors, owner: NDArray[np.int64], rows: Vectors) -> None:
+    """Sum `rows` into `out[owner]`; `owner` is sorted, so one `reduceat` does it (np.add.at is
+    many times slower)."""
+    if len(owner) == 0:
+        return
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    out[owner[starts]] = np.add.reduceat(rows, starts, axis=0)
+
+
+def _model_id(model_file: Path) -> str:
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(model_file), framework="numpy") as handle:
+            metadata = handle.metadata() or {}
+    except Exception as exc:
+        raise EmbeddingError(f"embedding model {model_file} unreadable: {exc}") from exc
+    return str(metadata.get("id", model_file.stem))
+
+
+def _read_model(model_file: Path, vocabulary_file: Path) -> tuple[Vectors, WordPiece]:
+    from safetensors.numpy import load_file
+
+    try:
+        tensors = load_file(str(model_file))
+        with vocabulary_file.open(encoding="utf-8") as lines:
+            vocabulary = read_vocabulary(lines)
+    except Exception as exc:
+        raise EmbeddingError(f"embedding model {model_file} unreadable: {exc}") from exc
+    table = tensors["embeddings"].astype(np.float32)
+    if "scales" in tensors:  # int8 rows, each with its own scale
+        table *= tensors["scales"].astype(np.float32)[:, None]
+    if len(vocabulary) != len(table):
+        raise EmbeddingError(
+            f"embedding model {model_file} has {len(table)} rows for {len(vocabulary)} tokens"
+            f" in {vocabulary_file}"
+        )
+    return np.ascontiguousarray(table), WordPiece(vocabulary)

@@ -1,0 +1,169 @@
+"""Passage vectors live beside the words in the index, follow the documents, and never mix two
+models."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from community_bot.kb.documents import Document
+from community_bot.kb.embedding import StaticEmbedder, Vectors
+from community_bot.kb.folders import sync_folder
+from community_bot.kb.index import HYBRID_MIN_SCORE, LocalIndex
+from community_bot.kb.knowledge import Knowledge
+from community_bot.settings import Settings
+
+LOGS = """# Log retention
+
+Log lines are indexed and kept for 30 days on the Business plan.
+"""
+SSO = """# Single sign-on
+
+Connect Okta or Entra ID with SAML so people use their company login.
+"""
+
+
+class CountingEmbedder:
+    """A stand-in model: deterministic vectors from letter counts, and a count of texts seen."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.embedded += len(texts)
+        rows = np.zeros((len(texts), 26), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            for letter in text.lower():
+                if "a" <= letter <= "z":
+                    row[ord(letter) - 97] += 1
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+
+@pytest.fixture
+def pages(tmp_path: Path) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "logs.md").write_text(LOGS)
+    (folder / "sso.md").write_text(SSO)
+    return folder
+
+
+def _counts(path: Path) -> tuple[int, int, str]:
+    with sqlite3.connect(path) as connection:
+        (chunks,) = connection.execute("SELECT count(*) FROM chunks").fetchone()
+        (vectors,) = connection.execute("SELECT count(*) FROM chunk_vectors").fetchone()
+        row = connection.execute("SELECT value FROM meta WHERE key = 'embedding_model'").fetchone()
+    return chunks, vectors, row[0] if row else ""
+
+
+def _open(path: Path, embedder: CountingEmbedder | StaticEmbedder | None) -> LocalIndex:
+    return LocalIndex(path, embedder)
+
+
+def test_every_passage_gets_a_vector_and_loses_it_with_its_document(
+    tmp_path: Path, pages: Path
+) -> None:
+    path = tmp_path / "index.sqlite"
+    index = _open(path, CountingEmbedder("a"))
+    sync_folder(index, pages)
+    assert _counts(path) == (2, 2, "a")
+
+    (pages / "logs.md").write_text(LOGS + "\n## Archiving\n\nCopy events to your S3 bucket.\n")
+    sync_folder(index, pages)
+    assert _counts(path) == (3, 3, "a")
+
+    (pages / "sso.md").unlink()
+    sync_folder(index, pages)
+    assert _counts(path) == (2, 2, "a")
+    index.close()
+
+
+def test_a_new_model_re_embeds_every_passage_once_and_keeps_no_old_vector(
+    tmp_path: Path, pages: Path
+) -> None:
+    path = tmp_path / "index.sqlite"
+    first = _open(path, CountingEmbedder("first"))
+    sync_folder(first, pages)
+    first.close()
+
+    second_model = CountingEmbedder("second")
+    second = _open(path, second_model)
+    assert second.search_now("log retention", 1)[0]["source"].endswith("logs.md")
+    assert _counts(path) == (2, 2, "second")
+    assert second_model.embedded == 2 + 1  # the two passages, then the question
+    second.close()
+
+    again = CountingEmbedder("second")
+    reopened = _open(path, again)
+    reopened.search_now("log retention", 1)
+    assert again.embedded == 1  # only the question: the stored vectors are this model's
+    reopened.close()
+
+
+def test_switching_embeddings_off_drops_the_vectors_and_on_again_rebuilds_them(
+    tmp_path: Path, pages: Path
+) -> None:
+    path = tmp_path / "index.sqlite"
+    index = _open(path, CountingEmbedder("a"))
+    sync_folder(index, pages)
+    index.close()
+
+    words_only = _open(path, None)
+    sync_folder(words_only, pages)
+    words_only.replace_documents(
+        "agent", [Document(id="faq", text="Quotas reset monthly.", title="FAQ", source="faq")]
+    )
+    assert _counts(path) == (3, 0, "")
+    words_only.close()
+
+    model = CountingEmbedder("a")
+    _open(path, model).search_now("quotas", 1)
+    assert _counts(path) == (3, 3, "a")
+    assert model.embedded == 3 + 1
+
+
+def test_a_question_sharing_no_word_with_the_page_finds_it_by_meaning(
+    tmp_path: Path, pages: Path
+) -> None:
+    index = _open(tmp_path / "index.sqlite", StaticEmbedder())
+    sync_folder(index, pages)
+
+    best = index.search_now("how many days do you store what my app printed?", 2)[0]
+
+    assert best["source"].endswith("logs.md")
+    assert index.default_min_score == HYBRID_MIN_SCORE
+    index.close()
+
+
+def test_a_question_the_pages_dont_cover_stays_below_the_hybrid_threshold(
+    tmp_path: Path, pages: Path
+) -> None:
+    index = _open(tmp_path / "index.sqlite", StaticEmbedder())
+    sync_folder(index, pages)
+
+    found = index.search_now("how do I bake sourdough bread?", 3)
+
+    assert found
+    assert all(p["score"] < HYBRID_MIN_SCORE for p in found)
+    index.close()
+
+
+async def test_the_embeddings_setting_picks_the_local_index_model(
+    make_settings: Callable[..., Settings],
+) -> None:
+    words_only = Knowledge.from_settings(make_settings(embeddings="none"))
+    hybrid = Knowledge.from_settings(make_settings(embeddings="local"))
+
+    assert words_only.local is not None and words_only.local.embedder is None
+    assert hybrid.local is not None and isinstance(hybrid.local.embedder, StaticEmbedder)
+    passages, outcome = await hybrid.retrieve("where does the token of my bot go?")
+    assert outcome["hit"]
+    assert passages[0]["source"].endswith("discord.md")
+    await hybrid.aclose()
+    await words_only.aclose()
