@@ -1,7 +1,8 @@
 """Everything a runtime needs, opened and closed together: settings, services, the conversation.
 
-`open_app` is the one place that opens the checkpointer (SQLite on disk, so restarts lose
-nothing), syncs the local knowledge base, probes the model providers and wires the graph.
+`open_app` is the one place that opens the checkpointer (SQLite on disk, or PostgreSQL at
+DATABASE_URL, so restarts lose nothing), syncs the local knowledge base, probes the model
+providers and wires the graph.
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
-from langgraph.store.sqlite.aio import AsyncSqliteStore
-
-from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.kb.agents import AgentScheduler
-from community_bot.ledger import Ledger
+from community_bot.ledger import TurnLedger, open_ledger
 from community_bot.observability.telemetry import Telemetry, open_telemetry
 from community_bot.settings import Settings
 from community_bot.startup_lock import one_process_at_a_time
@@ -24,6 +22,7 @@ from graph.builder import build_graph
 from nodes.services import Services, build_services
 from prompts.loader import instruction
 from runtime.conversation import Conversation
+from runtime.memory import open_memory
 
 TITLE_WORDS = 6
 
@@ -36,7 +35,7 @@ class App:
         settings: Settings,
         services: Services,
         conversation: Conversation,
-        ledger: Ledger,
+        ledger: TurnLedger,
         telemetry: Telemetry,
         scheduler: AgentScheduler | None = None,
     ) -> None:
@@ -105,19 +104,13 @@ async def open_app(
         # Shards sharing DATA_DIR create these files and sync the local index one at a time.
         async with one_process_at_a_time(settings.data_dir):
             services = services or build_services(settings)  # opens the spend meter's file
-            ledger = Ledger(settings.data_dir / "turns.sqlite")
-            stack.callback(ledger.close)
             prepare = getattr(services.knowledge, "prepare", None)
             if callable(prepare):
                 await prepare()
-            checkpointer = await stack.enter_async_context(  # creates its tables on opening
-                ThreadMemorySaver.open(settings.checkpoint_path)
-            )
-            # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-            store = await stack.enter_async_context(
-                AsyncSqliteStore.from_conn_string(str(settings.checkpoint_path))
-            )
-            await store.setup()
+            # On DATABASE_URL: its schema is set up one process at a time across every host.
+            memory = await open_memory(settings, stack)
+            ledger = open_ledger(settings)
+            stack.callback(ledger.close)
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
@@ -130,8 +123,10 @@ async def open_app(
         scheduler = await _start_source_agents(settings, services) if background else None
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
-        graph = build_graph(checkpointer, store)
-        conversation = Conversation(graph, services, checkpointer, telemetry)
+        graph = build_graph(memory.checkpointer, memory.store)
+        conversation = Conversation(
+            graph, services, memory.checkpointer, telemetry, locks=memory.locks
+        )
         yield App(settings, services, conversation, ledger, telemetry, scheduler)
 
 

@@ -10,7 +10,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from langchain_core.messages import HumanMessage
@@ -41,6 +41,16 @@ class TurnObserver(Protocol):
     ) -> AbstractContextManager[ReplyListener]: ...
 
 
+class TurnLocks(Protocol):
+    """One turn at a time per thread, across every process sharing the memory.
+
+    `hold` waits a bounded time for the thread, then raises (e.g. PostgreSQL's advisory locks,
+    `community_bot.storage.pg_thread_lock`).
+    """
+
+    def hold(self, thread_id: str) -> AbstractAsyncContextManager[None]: ...
+
+
 def _unobserved(_reply: FinalReply) -> None:
     """The listener of a conversation nobody observes."""
 
@@ -58,11 +68,14 @@ class Conversation:
         services: Services,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         observer: TurnObserver | None = None,
+        *,
+        locks: TurnLocks | None = None,
     ) -> None:
         self._graph = graph
         self._services = services
         self._checkpointer = checkpointer
         self._observer = observer
+        self._locks = locks
 
     async def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
@@ -79,11 +92,15 @@ class Conversation:
             if self._observer is not None
             else nullcontext(_unobserved)
         )
+        # Held from reading the thread's checkpoint to saving the next: no turn is lost to a
+        # concurrent one in another process.
+        held = self._locks.hold(thread_id) if self._locks is not None else nullcontext()
         with watch as answered:
-            async for event in self._run_graph(run_id, thread_id, text, author, profile):
-                if isinstance(event, FinalReply):
-                    answered(event)
-                yield event
+            async with held:
+                async for event in self._run_graph(run_id, thread_id, text, author, profile):
+                    if isinstance(event, FinalReply):
+                        answered(event)
+                    yield event
 
     async def _run_graph(
         self, run_id: str, thread_id: str, text: str, author: Author, profile: str | None
