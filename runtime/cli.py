@@ -24,6 +24,7 @@ from community_bot.observability.stats_cli import register as register_stats
 from community_bot.routing.cli import register as register_route
 from community_bot.settings import Settings, load_settings
 from community_bot.turns import Author, FinalReply, TokenEvent
+from runtime.agentcore_cli import register as register_agentcore
 from runtime.benchmark.cli import register as register_bench
 from runtime.config_cli import register as register_config
 from runtime.discord_cli import register as register_run
@@ -35,6 +36,7 @@ FEATURE_COMMANDS = (
     register_run,
     register_stats,
     register_bench,
+    register_agentcore,
 )
 
 TERMINAL_THREAD = "terminal"
