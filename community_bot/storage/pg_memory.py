@@ -3,12 +3,13 @@
 `LatestPostgresSaver` is LangGraph's `AsyncPostgresSaver` with two changes, both for the same
 guarantees the SQLite path gives (`community_bot.checkpoints`):
 
-- latest only: saving a checkpoint prunes its thread to that checkpoint (LangGraph's own
-  `aprune(..., strategy="keep_latest")`, blobs and pending writes included), so a channel's
-  rows stay the size of its live conversation however long it talks;
+- latest only: saving a checkpoint drops the thread's older checkpoints, their pending writes
+  and the blobs (channel values) the new one no longer uses, so a channel's rows stay the size
+  of its live conversation however long it talks;
 - a lost connection is retried once: every statement the saver sends is an upsert or a read, so
   sending it again on a fresh pooled connection (the pool checks a connection before lending it)
-  is safe. A server that stays unreachable fails the turn, which the runtime reports.
+  is safe (after the pool replaced every connection the server dropped). A server that stays
+  unreachable fails the turn, which the runtime reports.
 
 One writer per thread is not the saver's job: `PgThreadLocks` holds an advisory lock for the
 turn. Transcripts (messages the summary absorbed) go to LangGraph's `AsyncPostgresStore`.
@@ -31,9 +32,10 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.store.postgres.aio import AsyncPostgresStore
-from psycopg import OperationalError
+from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
+from community_bot.storage.pg_thread_lock import WAIT_S as LOCK_WAIT_S
 from community_bot.storage.pg_thread_lock import PgThreadLocks
 from community_bot.storage.postgres import (
     CONNECTION_KWARGS,
@@ -54,6 +56,27 @@ POOL_WAIT_S = 30.0
 RETRIED_STATES = ("08", "57P", "40001")
 
 
+# Checkpoint ids grow with time (the saver's own look-up of the latest takes the highest), and
+# one turn at a time writes a thread (PgThreadLocks), so "older" is "lower id". LangGraph's own
+# `aprune(strategy="keep_latest")` does the same more generally (any writer, subgraph calls) in
+# a serialisable transaction of several statements: ~50 ms a turn on a loaded 2-core machine,
+# against a few ms for these three in one pipeline (`python -m bench --only postgres`).
+DROP_OLDER_CHECKPOINTS = """
+DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id < %s
+"""
+DROP_OLDER_WRITES = """
+DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id < %s
+"""
+DROP_UNUSED_BLOBS = """
+DELETE FROM checkpoint_blobs b
+WHERE b.thread_id = %(thread)s AND b.checkpoint_ns = %(ns)s AND NOT EXISTS (
+    SELECT 1 FROM checkpoints c, jsonb_each_text(c.checkpoint -> 'channel_versions') v
+    WHERE c.thread_id = %(thread)s AND c.checkpoint_ns = %(ns)s AND c.checkpoint_id = %(id)s
+        AND v.key = b.channel AND v.value = b.version
+)
+"""
+
+
 class LatestPostgresSaver(AsyncPostgresSaver):
     """`AsyncPostgresSaver` keeping each thread's latest checkpoint, retrying a lost connection."""
 
@@ -64,6 +87,8 @@ class LatestPostgresSaver(AsyncPostgresSaver):
             if exc.sqlstate is not None and not exc.sqlstate.startswith(RETRIED_STATES):
                 raise
             log.warning("checkpoint %s failed (%s); retrying once", what, exc)
+            if isinstance(self.conn, AsyncConnectionPool):
+                await self.conn.check()  # replaces every connection the server dropped
             return await call()
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
@@ -83,9 +108,19 @@ class LatestPostgresSaver(AsyncPostgresSaver):
         saved = await self._again_if_lost(
             "save", lambda: base.aput(self, config, checkpoint, metadata, new_versions)
         )
-        thread_id = str(config["configurable"]["thread_id"])
-        await self._again_if_lost("prune", lambda: base.aprune(self, [thread_id]))
+        key = (str(saved["configurable"]["thread_id"]), saved["configurable"]["checkpoint_ns"])
+        await self._again_if_lost("prune", lambda: self._drop_superseded(*key, checkpoint["id"]))
         return saved
+
+    async def _drop_superseded(self, thread_id: str, checkpoint_ns: str, latest: str) -> None:
+        """One round trip: older checkpoints, their writes, blobs the latest does not use."""
+        key = (thread_id, checkpoint_ns, latest)
+        async with self._cursor(pipeline=True) as cur:
+            await cur.execute(DROP_OLDER_CHECKPOINTS, key)
+            await cur.execute(DROP_OLDER_WRITES, key)
+            await cur.execute(
+                DROP_UNUSED_BLOBS, {"thread": thread_id, "ns": checkpoint_ns, "id": latest}
+            )
 
     async def aput_writes(
         self,
@@ -114,17 +149,32 @@ async def open_postgres_memory(url: str) -> AsyncIterator[PostgresMemory]:
     """Pools on DATABASE_URL, the schema prepared (idempotent, one process at a time)."""
     async with connect(url):  # an unreachable server fails now, with its reason, not in 30 s
         pass
-    pool = _pool(url, POOL_SIZE, "community-bot-memory")
-    lock_pool = _pool(url, LOCK_POOL_SIZE, "community-bot-locks")
-    async with pool, lock_pool:
+    # The saver is used twice a turn: it skips the pool's check (a round trip per use) and
+    # checks the pool only after a failure. The store (summaries, history) and the locks check.
+    pool = _pool(url, POOL_SIZE, "community-bot-memory", checked=False)
+    store_pool = _pool(url, POOL_SIZE, "community-bot-store")
+    lock_pool = _pool(url, LOCK_POOL_SIZE, "community-bot-locks", configure=lock_timeout)
+    async with pool, store_pool, lock_pool:
         await _wait_open(pool, url)
         saver = LatestPostgresSaver(pool)
-        store = AsyncPostgresStore(pool)
+        store = AsyncPostgresStore(store_pool)
         await prepare_schema(url, saver.setup, store.setup)
-        yield PostgresMemory(saver, store, PgThreadLocks(lock_pool))
+        yield PostgresMemory(saver, store, PgThreadLocks(lock_pool, LOCK_WAIT_S))
 
 
-def _pool(url: str, size: int, name: str) -> AsyncConnectionPool[Any]:
+async def lock_timeout(conn: AsyncConnection[Any]) -> None:
+    """How long a turn waits for its thread's advisory lock, set once per lock connection."""
+    await conn.execute(f"SET lock_timeout = '{LOCK_WAIT_S * 1000:.0f}ms'")
+
+
+def _pool(
+    url: str,
+    size: int,
+    name: str,
+    *,
+    checked: bool = True,
+    configure: Callable[[AsyncConnection[Any]], Awaitable[None]] | None = None,
+) -> AsyncConnectionPool[Any]:
     return AsyncConnectionPool(
         url,
         kwargs=CONNECTION_KWARGS,
@@ -133,7 +183,9 @@ def _pool(url: str, size: int, name: str) -> AsyncConnectionPool[Any]:
         open=False,
         name=name,
         timeout=POOL_WAIT_S,
-        check=AsyncConnectionPool.check_connection,  # a connection the server dropped is replaced
+        configure=configure,
+        # A connection the server dropped (failover, restart) is replaced before it is lent.
+        check=AsyncConnectionPool.check_connection if checked else None,
     )
 
 

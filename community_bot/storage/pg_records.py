@@ -2,8 +2,9 @@
 
 Same methods as the SQLite `Ledger` and `SpendMeter`, so `/status`, `stats` and DAILY_BUDGET_USD
 count every process's turns and spend, not one host's. Calls stay synchronous like theirs (one
-small statement after a reply; `python -m bench --only postgres` measures it); a pooled
-connection the server dropped is replaced before use. Tables: `community_bot.storage.postgres`.
+small statement after a reply; `python -m bench --only postgres` measures it); a statement
+that finds its connection dropped makes the pool replace them, and is sent once more.
+Tables: `community_bot.storage.postgres`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from psycopg import OperationalError
 from psycopg_pool import ConnectionPool
 
 from community_bot.storage.postgres import CONNECTION_KWARGS
 
 POOL_WAIT_S = 30.0
+LOST = ("08", "57P")  # connection exceptions; the server ended the session
 
 
 def open_pool(url: str, name: str) -> ConnectionPool[Any]:
@@ -31,9 +34,23 @@ def open_pool(url: str, name: str) -> ConnectionPool[Any]:
         name=name,
         open=True,
         timeout=POOL_WAIT_S,
-        check=ConnectionPool.check_connection,
     )
     return pool
+
+
+def run(pool: ConnectionPool[Any], sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Run one statement; a connection the server dropped is replaced and the statement sent
+    once more (each one here is an upsert or a read). Rows, if it returns any."""
+    for attempt in (1, 2):
+        try:
+            with pool.connection() as conn:
+                cursor = conn.execute(sql, params)
+                return list(cursor.fetchall()) if cursor.description else []
+        except OperationalError as exc:
+            if attempt == 2 or (exc.sqlstate is not None and not exc.sqlstate.startswith(LOST)):
+                raise
+            pool.check()  # replaces every dropped connection (no check per use: a round trip)
+    raise AssertionError("unreachable")
 
 
 class PgLedger:
@@ -49,22 +66,22 @@ class PgLedger:
         columns = ", ".join(values)
         marks = ", ".join(f"%({k})s" for k in values)
         updates = ", ".join(f"{k} = EXCLUDED.{k}" for k in values if k != "run_id")
-        with self._pool.connection() as conn:
-            conn.execute(
-                f"INSERT INTO community_bot_turns ({columns}) VALUES ({marks})"
-                f" ON CONFLICT (run_id) DO UPDATE SET {updates}",
-                values,
-            )
+        run(
+            self._pool,
+            f"INSERT INTO community_bot_turns ({columns}) VALUES ({marks})"
+            f" ON CONFLICT (run_id) DO UPDATE SET {updates}",
+            values,
+        )
 
     def record_feedback(self, run_id: str, thread_id: str, user_id: str, score: int) -> None:
         """A user's latest 👍/👎 on a turn replaces their earlier one."""
-        with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO community_bot_feedback VALUES (%s, %s, %s, %s, %s)"
-                " ON CONFLICT (run_id, user_id) DO UPDATE"
-                " SET score = EXCLUDED.score, at = EXCLUDED.at, thread_id = EXCLUDED.thread_id",
-                (run_id, thread_id, user_id, score, time.time()),
-            )
+        run(
+            self._pool,
+            "INSERT INTO community_bot_feedback VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (run_id, user_id) DO UPDATE"
+            " SET score = EXCLUDED.score, at = EXCLUDED.at, thread_id = EXCLUDED.thread_id",
+            (run_id, thread_id, user_id, score, time.time()),
+        )
 
     def feedback_for(self, run_id: str) -> list[tuple[str, int]]:
         rows = self._all(
@@ -104,8 +121,7 @@ class PgLedger:
         self._pool.close()
 
     def _all(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-        with self._pool.connection() as conn:
-            return list(conn.execute(sql, params).fetchall())
+        return run(self._pool, sql, params)
 
 
 class PgSpendMeter:
@@ -116,21 +132,22 @@ class PgSpendMeter:
         self._clock = clock
 
     def today(self) -> float:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT usd FROM community_bot_spend WHERE day = %s", (self._clock().isoformat(),)
-            ).fetchone()
-        return float(row["usd"]) if row else 0.0
+        rows = run(
+            self._pool,
+            "SELECT usd FROM community_bot_spend WHERE day = %s",
+            (self._clock().isoformat(),),
+        )
+        return float(rows[0]["usd"]) if rows else 0.0
 
     def add(self, usd: float) -> None:
         if usd <= 0:
             return
-        with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO community_bot_spend (day, usd) VALUES (%s, %s)"
-                " ON CONFLICT (day) DO UPDATE SET usd = community_bot_spend.usd + EXCLUDED.usd",
-                (self._clock().isoformat(), usd),
-            )
+        run(
+            self._pool,
+            "INSERT INTO community_bot_spend (day, usd) VALUES (%s, %s)"
+            " ON CONFLICT (day) DO UPDATE SET usd = community_bot_spend.usd + EXCLUDED.usd",
+            (self._clock().isoformat(), usd),
+        )
 
     def close(self) -> None:
         self._pool.close()

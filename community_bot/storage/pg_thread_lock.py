@@ -75,11 +75,7 @@ class PgThreadLocks:
         except PoolTimeout:
             raise ThreadBusyError(thread_id, self._wait_s) from None
         key = (THREAD_LOCK_CLASS, thread_id)
-        try:
-            left_ms = max(deadline - time.monotonic(), 0.001) * 1000
-            await conn.execute(
-                "SELECT set_config('lock_timeout', %s, false)", (f"{left_ms:.0f}ms",)
-            )
+        try:  # the pool's connections wait at most lock_timeout (`pg_memory.lock_timeout`)
             try:
                 await conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
             except errors.LockNotAvailable:
