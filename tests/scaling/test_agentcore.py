@@ -209,3 +209,21 @@ def test_a_malformed_runtime_arn_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(CommunityBotError, match="AGENTCORE_RUNTIME_ARN"):
         load_settings(data_dir=tmp_path, agentcore_runtime_arn="runtime/abc", _env_file=None)
+
+
+def test_the_dockerfile_builds_an_arm64_image_serving_agentcore_with_every_package() -> None:
+    import re
+    import tomllib
+
+    from runtime.cli import build_parser
+
+    root = Path(__file__).resolve().parents[2]
+    dockerfile = (root / "Dockerfile").read_text()
+    assert "--platform=linux/arm64" in dockerfile  # AgentCore Runtime runs ARM64 only
+    command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.M)[1])  # type: ignore[index]
+    assert command[0] == "community-bot"
+    parsed = build_parser().parse_args(command[1:])
+    assert (parsed.command, parsed.agentcore_command, parsed.port) == ("agentcore", "serve", 8080)
+    packages = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+    for package in [*packages["targets"]["wheel"]["packages"], "knowledge"]:
+        assert f"COPY {package} ./{package}" in dockerfile
