@@ -19,24 +19,17 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-from community_bot.errors import CommunityBotError
 from community_bot.ledger import TurnLedger, open_ledger
 from community_bot.settings import Settings
-from community_bot.status import StatusReport
 from community_bot.turns import Author, FinalReply, TokenEvent, TurnEvent
 from runtime.agentcore_session import session_of
+from runtime.thin_client import RemoteTurnError, ThinClient
 
 log = logging.getLogger(__name__)
 
-TITLE_WORDS = 6
 READ_TIMEOUT_S = 300  # a streamed turn with retries; the service's own limit is far longer
-
-
-class RemoteTurnError(CommunityBotError):
-    """A turn the remote graph (AgentCore Runtime, LangGraph server) could not complete."""
 
 
 def parse_events(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
@@ -55,12 +48,19 @@ def reply_of(data: dict[str, Any]) -> FinalReply:
 class AgentCoreConversation:
     """ConversationLike over InvokeAgentRuntime."""
 
-    def __init__(self, client: Any, arn: str) -> None:
+    def __init__(self, client: Any, arn: str, records: ThinClient) -> None:
         self._client = client
         self._arn = arn
+        self._records = records
 
-    async def stream_turn(
+    def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
+    ) -> AsyncIterator[TurnEvent]:
+        turn = self._turn(thread_id, text, author, profile)
+        return self._records.recorded(turn, thread_id, author)
+
+    async def _turn(
+        self, thread_id: str, text: str, author: Author, profile: str | None
     ) -> AsyncIterator[TurnEvent]:
         payload: dict[str, Any] = {"prompt": text, "author_id": author.id}
         payload["author_name"] = author.name
@@ -147,39 +147,18 @@ class AgentCoreConversation:
             put("failed", f"{type(exc).__name__}: {exc}")
 
 
-class AgentCoreBackend:
+class AgentCoreBackend(ThinClient):
     """The Discord runtime's Backend when the graph runs on AgentCore Runtime."""
 
     def __init__(self, settings: Settings, client: Any, ledger: TurnLedger) -> None:
         assert settings.agentcore_runtime_arn is not None
+        super().__init__(ledger, f"AgentCore Runtime {settings.agentcore_runtime_arn}")
         self.settings = settings
-        self._arn = settings.agentcore_runtime_arn
-        self._conversation = AgentCoreConversation(client, self._arn)
-        self._ledger = ledger
-        self._started_at = datetime.now(UTC)
+        self._conversation = AgentCoreConversation(client, settings.agentcore_runtime_arn, self)
 
     @property
     def conversation(self) -> AgentCoreConversation:
         return self._conversation
-
-    async def status(self) -> StatusReport:
-        """The graph's models live in the runtime: `/status` names it; feedback counts here."""
-        turns, cost = self._ledger.today()
-        notes = [f"answered by AgentCore Runtime {self._arn}"]
-        return StatusReport([], [], self._started_at, cost, turns, notes)
-
-    async def record_feedback(
-        self, *, thread_id: str, run_id: str | None, user_id: str, score: int
-    ) -> None:
-        if run_id is not None:
-            self._ledger.record_feedback(run_id, thread_id, user_id, score)
-
-    async def short_title(self, question: str) -> str:
-        """The question's first words (the models are in the runtime)."""
-        return (" ".join(question.split()[:TITLE_WORDS]) or "Question")[:100]
-
-    def record_rate_limited(self) -> None:
-        log.info("message refused by the rate limit")
 
 
 @asynccontextmanager

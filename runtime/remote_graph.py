@@ -19,15 +19,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from community_bot.ledger import TurnLedger, open_ledger
 from community_bot.settings import Settings
-from community_bot.status import StatusReport
 from community_bot.turns import Author, FinalReply, TokenEvent, TurnEvent
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
-from runtime.agentcore_client import TITLE_WORDS, RemoteTurnError
+from runtime.thin_client import RemoteTurnError, ThinClient
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +41,25 @@ def server_thread(thread_id: str) -> str:
 class RemoteConversation:
     """ConversationLike over a LangGraph server."""
 
-    def __init__(self, graph: Any, client: Any) -> None:
+    def __init__(self, graph: Any, client: Any, records: ThinClient) -> None:
         self._graph = graph  # langgraph.pregel.remote.RemoteGraph
         self._client = client  # its langgraph_sdk client, for thread upkeep
+        self._records = records
 
-    async def stream_turn(
+    def stream_turn(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
+    ) -> AsyncIterator[TurnEvent]:
+        turn = self._turn(thread_id, text, author, profile)
+        return self._records.recorded(turn, thread_id, author)
+
+    async def _turn(
+        self, thread_id: str, text: str, author: Author, profile: str | None
     ) -> AsyncIterator[TurnEvent]:
         import httpx
         from langgraph.pregel.remote import RemoteException
 
         started = time.perf_counter()
+        run_id = str(uuid.uuid4())  # the ledger row's key, which 👍/👎 point at
         human = {
             "type": "human",
             "content": text,
@@ -89,6 +95,7 @@ class RemoteConversation:
                             route=collected.get("route"),
                             turn=collected.get("turn"),
                             retrieval=collected.get("retrieval"),
+                            run_id=run_id,
                             thread_id=thread_id,
                             elapsed_ms=(time.perf_counter() - started) * 1000,
                         )
@@ -113,36 +120,17 @@ class RemoteConversation:
                 raise
 
 
-class RemoteBackend:
+class RemoteBackend(ThinClient):
     """The Discord runtime's Backend when the graph runs on a LangGraph server."""
 
     def __init__(self, settings: Settings, graph: Any, client: Any, ledger: TurnLedger) -> None:
+        super().__init__(ledger, f"the LangGraph server at {settings.langgraph_url}")
         self.settings = settings
-        self._conversation = RemoteConversation(graph, client)
-        self._ledger = ledger
-        self._started_at = datetime.now(UTC)
+        self._conversation = RemoteConversation(graph, client, self)
 
     @property
     def conversation(self) -> RemoteConversation:
         return self._conversation
-
-    async def status(self) -> StatusReport:
-        turns, cost = self._ledger.today()
-        notes = [f"answered by the LangGraph server at {self.settings.langgraph_url}"]
-        return StatusReport([], [], self._started_at, cost, turns, notes)
-
-    async def record_feedback(
-        self, *, thread_id: str, run_id: str | None, user_id: str, score: int
-    ) -> None:
-        if run_id is not None:
-            self._ledger.record_feedback(run_id, thread_id, user_id, score)
-
-    async def short_title(self, question: str) -> str:
-        """The question's first words (the models are on the server)."""
-        return (" ".join(question.split()[:TITLE_WORDS]) or "Question")[:100]
-
-    def record_rate_limited(self) -> None:
-        log.info("message refused by the rate limit")
 
 
 @asynccontextmanager

@@ -19,9 +19,9 @@ import pytest
 from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings
 from community_bot.turns import Author, FinalReply, TokenEvent
-from runtime.agentcore_client import RemoteTurnError
 from runtime.agentcore_session import session_of, thread_of
 from runtime.backends import open_backend
+from runtime.thin_client import RemoteTurnError
 from tests.emulators.agentcore_runtime import AgentCoreRuntimeEmulator
 from tests.emulators.ollama import OllamaEmulator
 from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
@@ -171,12 +171,15 @@ async def test_the_discord_runtime_streams_turns_from_agentcore_with_the_channel
         second = [
             e async for e in backend.conversation.stream_turn("discord:77", "Which license?", ALICE)
         ]
+        status = await backend.status()
     assert [type(e) for e in first][-1] is FinalReply
     assert "".join(e.text for e in first if isinstance(e, TokenEvent)) == first[-1].text  # type: ignore[union-attr]
     assert isinstance(second[-1], FinalReply) and second[-1].thread_id == "discord:77"
     assert sent_questions(ollama) == ["Is it free?", "Which license?"]
     assert {i.session_id for i in service.invocations} == {session_of("discord:77")}
     assert json.loads(service.invocations[-1].payload)["author_id"] == ALICE.id
+    assert status.turns_today == 2  # recorded here too, for /status, stats and 👍/👎
+    assert status.notes == [f"answered by AgentCore Runtime {ARN}"]
 
 
 async def test_an_unknown_runtime_is_reported_as_a_failed_turn(

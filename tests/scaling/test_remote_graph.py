@@ -14,8 +14,8 @@ import pytest
 from community_bot.settings import Settings
 from community_bot.turns import Author, FinalReply, TokenEvent, TurnEvent
 from discord_bot.backend import Backend
-from runtime.agentcore_client import RemoteTurnError
 from runtime.backends import open_backend
+from runtime.thin_client import RemoteTurnError
 from tests.emulators.ollama import OllamaEmulator, held
 from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
 from tests.scaling.conftest import wait_until
@@ -47,16 +47,23 @@ async def test_two_turns_on_a_langgraph_server_remember_and_stream(
     with langgraph_dev(tmp_path / "server", **model_env(ollama)) as url:
         async with open_backend(client_settings(tmp_path, url)) as backend:
             await backend.conversation.reset("discord:5")
+            await backend.conversation.reset("discord:6")  # `langgraph dev` keeps threads on disk
             first = await turn(backend, "discord:5", "Is it free?")
             second = await turn(backend, "discord:5", "Which license?")
             questions = sent_questions(ollama)
             await turn(backend, "discord:6", "Who wrote it?")
             other = sent_questions(ollama)
+            assert isinstance(second[-1], FinalReply) and second[-1].run_id is not None
+            await backend.record_feedback(
+                thread_id="discord:5", run_id=second[-1].run_id, user_id="9", score=1
+            )
+            status = await backend.status()
     assert isinstance(first[-1], FinalReply) and first[-1].text == f"Answer from {OLLAMA_MODEL}."
     assert "".join(e.text for e in first if isinstance(e, TokenEvent)) == first[-1].text
     assert isinstance(second[-1], FinalReply) and second[-1].thread_id == "discord:5"
     assert questions == ["Is it free?", "Which license?"]
     assert other == ["Who wrote it?"]  # another channel, another server thread
+    assert status.turns_today == 3  # recorded here, for /status, stats and 👍/👎
 
 
 async def test_a_server_restart_mid_turn_is_reported_not_hung(
