@@ -1,4 +1,4 @@
-"""Where the Discord runtime's turns run: this process's graph, AgentCore Runtime, or a
+"""Where turns run (`run`, `chat`, `ask`): this process's graph, AgentCore Runtime, or a
 LangGraph server (BACKEND_MODE). Each opens something satisfying `discord_bot.backend.Backend`.
 """
 
@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def open_backend(settings: Settings) -> AsyncIterator[Backend]:
-    """The backend BACKEND_MODE names, opened for the block."""
+async def open_backend(settings: Settings, *, background: bool = True) -> AsyncIterator[Backend]:
+    """The backend BACKEND_MODE names, opened for the block (`background`: see `open_app`)."""
     if settings.backend_mode == "agentcore":  # only with AGENTCORE_RUNTIME_ARN (see settings)
         from runtime.agentcore_client import open_agentcore_backend
 
@@ -33,5 +33,5 @@ async def open_backend(settings: Settings) -> AsyncIterator[Backend]:
         return
     from runtime.app import open_app
 
-    async with open_app(settings) as app:
+    async with open_app(settings, background=background) as app:
         yield app

@@ -118,10 +118,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 async def _one_turn(
     settings: Settings, channel: str, question: str, profile: str | None
 ) -> FinalReply:
-    from runtime.app import open_app
+    from runtime.backends import open_backend
 
-    async with open_app(settings, background=False) as app:
-        return await app.conversation.ask(channel, question, _terminal_author(), profile)
+    async with open_backend(settings, background=False) as app:
+        stream = app.conversation.stream_turn(channel, question, _terminal_author(), profile)
+        replies = [event async for event in stream if isinstance(event, FinalReply)]
+    if not replies:  # the graph always ends in split_reply; this guards refactors
+        raise RuntimeError("the conversation ended without a reply")
+    return replies[-1]
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,10 +134,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> None:
-    from runtime.app import open_app
+    from runtime.backends import open_backend
 
     author = _terminal_author()
-    async with open_app(settings, background=False) as app:
+    async with open_backend(settings, background=False) as app:
         print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
         while True:
             try:

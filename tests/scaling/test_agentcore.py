@@ -230,3 +230,26 @@ def test_the_dockerfile_builds_an_arm64_image_serving_agentcore_with_every_packa
     packages = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
     for package in [*packages["targets"]["wheel"]["packages"], "knowledge"]:
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_community_bot_ask_is_a_thin_client_of_agentcore_too(
+    service: AgentCoreRuntimeEmulator, ollama: OllamaEmulator, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        **service.env(),
+        "DATA_DIR": str(tmp_path),
+        "BACKEND_MODE": "agentcore",
+        "AGENTCORE_RUNTIME_ARN": ARN,
+        "LANGSMITH_TRACING": "false",
+    }
+    asked = subprocess.run(
+        [COMMAND, "ask", "--channel", "discord:99", "Is there a changelog?"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert asked.returncode == 0, asked.stderr.decode()[-2000:]
+    assert asked.stdout.decode().startswith(f"Answer from {OLLAMA_MODEL}.")
+    assert service.invocations[-1].session_id == session_of("discord:99")
