@@ -32,3 +32,20 @@ def test_agentcore_with_an_arn_runs_turns_on_agentcore(tmp_path: Path) -> None:
         data_dir=tmp_path, backend_mode="AgentCore", agentcore_runtime_arn=arn, _env_file=None
     )
     assert settings.backend_mode == "agentcore"
+
+
+async def test_a_host_without_shard_zero_is_told_to_keep_its_own_index_current(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from community_bot.kb.agents import AgentScheduler
+
+    settings = load_settings(
+        data_dir=tmp_path,
+        database_url="postgresql://bot@db/bot",
+        source_agents_enabled=True,
+        discord_shard_count=2,
+        discord_shard_ids="1",
+        _env_file=None,
+    )
+    assert await AgentScheduler.start_in_background(settings, None) is None
+    assert "kb sync --once" in caplog.text
