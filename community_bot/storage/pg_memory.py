@@ -6,10 +6,10 @@ guarantees the SQLite path gives (`community_bot.checkpoints`):
 - latest only: saving a checkpoint drops the thread's older checkpoints, their pending writes
   and the blobs (channel values) the new one no longer uses, so a channel's rows stay the size
   of its live conversation however long it talks;
-- a lost connection is retried once: every statement the saver sends is an upsert or a read, so
-  sending it again on a fresh pooled connection (the pool checks a connection before lending it)
-  is safe (after the pool replaced every connection the server dropped). A server that stays
-  unreachable fails the turn, which the runtime reports.
+- a lost connection is retried once: every statement the saver sends is an upsert, a read or a
+  delete of what the new checkpoint supersedes, so it is sent again once the pool has replaced
+  every connection the server dropped. A server that stays unreachable fails the turn, which
+  the runtime reports.
 
 One writer per thread is not the saver's job: `PgThreadLocks` holds an advisory lock for the
 turn. Transcripts (messages the summary absorbed) go to LangGraph's `AsyncPostgresStore`.
@@ -52,7 +52,7 @@ POOL_SIZE = 4  # the saver and the store each send one statement at a time (one 
 LOCK_POOL_SIZE = 64  # threads mid-turn at once in one process (one held connection each)
 POOL_WAIT_S = 30.0
 # Connection exceptions, the server ending a session (failover, pg_terminate_backend), and a
-# serialization failure (a prune racing another); a statement without a state never arrived.
+# serialization failure; a statement without a state never reached the server.
 RETRIED_STATES = ("08", "57P", "40001")
 
 

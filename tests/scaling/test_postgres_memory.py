@@ -157,3 +157,27 @@ async def test_an_unreachable_database_stops_start_up_naming_the_variable_not_th
             pass
     assert "DATABASE_URL" in str(raised.value)
     assert "s3cret" not in str(raised.value)
+
+
+async def test_a_channel_keeps_only_its_latest_checkpoint_and_the_blobs_it_uses(
+    shared_settings: Callable[..., Settings],
+) -> None:
+    import psycopg
+
+    settings = shared_settings("a")
+    async with open_app(settings, background=False) as app:
+        for number in range(6):
+            await app.conversation.ask(CHANNEL, f"Question {number}: how do I install it?", ALICE)
+        history = await app.conversation.history(CHANNEL)
+    assert settings.database_url is not None
+    with psycopg.connect(settings.database_url.get_secret_value()) as conn:
+        count = lambda sql: conn.execute(sql, (CHANNEL,)).fetchone()[0]  # noqa: E731
+        checkpoints = count("SELECT COUNT(*) FROM checkpoints WHERE thread_id = %s")
+        blobs = count("SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = %s")
+        versions = count(
+            "SELECT COUNT(*) FROM checkpoints, jsonb_object_keys(checkpoint -> 'channel_versions')"
+            " WHERE thread_id = %s"
+        )
+    assert checkpoints == 1
+    assert blobs <= versions  # no blob of a superseded version survives
+    assert len(humans(history)) == 6
