@@ -1,7 +1,7 @@
 """Conversation memory on PostgreSQL: LangGraph's own saver and store, latest checkpoint only.
 
-`LatestPostgresSaver` is LangGraph's `AsyncPostgresSaver` with two changes, both for the same
-guarantees the SQLite path gives (`community_bot.checkpoints`):
+`LatestPostgresSaver` is LangGraph's `AsyncPostgresSaver` with three changes, as the SQLite
+path's saver has them (`community_bot.checkpoints`):
 
 - latest only: saving a checkpoint drops the thread's older checkpoints, their pending writes
   and the blobs (channel values) the new one no longer uses, so a channel's rows stay the size
@@ -9,7 +9,11 @@ guarantees the SQLite path gives (`community_bot.checkpoints`):
 - a lost connection is retried once: every statement the saver sends is an upsert, a read or a
   delete of what the new checkpoint supersedes, so it is sent again once the pool has replaced
   every connection the server dropped. A server that stays unreachable fails the turn, which
-  the runtime reports.
+  the runtime reports;
+- the latest state stays in memory: a turn starts by reading what the turn before saved, so a
+  read first checks, with one indexed look-up, that the thread's latest checkpoint id in the
+  database is still the one this process saved (another process's save is never missed), and
+  only then skips fetching and deserialising it. LATEST_STATES threads are kept.
 
 One writer per thread is not the saver's job: `PgThreadLocks` holds an advisory lock for the
 turn. Transcripts (messages the summary absorbed) go to LangGraph's `AsyncPostgresStore`.
@@ -17,6 +21,7 @@ turn. Transcripts (messages the summary absorbed) go to LangGraph's `AsyncPostgr
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -29,12 +34,15 @@ from langgraph.checkpoint.base import (
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
+    copy_checkpoint,
+    get_serializable_checkpoint_metadata,
 )
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.store.postgres.aio import AsyncPostgresStore
 from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
+from community_bot.lru import LruCache
 from community_bot.storage.pg_thread_lock import WAIT_S as LOCK_WAIT_S
 from community_bot.storage.pg_thread_lock import PgThreadLocks
 from community_bot.storage.postgres import (
@@ -67,6 +75,16 @@ DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoi
 DROP_OLDER_WRITES = """
 DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id < %s
 """
+HAS_WRITES = """
+SELECT 1 FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id = %s
+LIMIT 1
+"""
+LATEST_ID = """
+SELECT checkpoint_id FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s
+ORDER BY checkpoint_id DESC LIMIT 1
+"""
+LATEST_STATES = 1024  # threads whose latest state stays in memory (as on SQLite)
+ThreadKey = tuple[str, str]  # (thread_id, checkpoint_ns)
 DROP_UNUSED_BLOBS = """
 DELETE FROM checkpoint_blobs b
 WHERE b.thread_id = %(thread)s AND b.checkpoint_ns = %(ns)s AND NOT EXISTS (
@@ -91,10 +109,29 @@ class LatestPostgresSaver(AsyncPostgresSaver):
                 await self.conn.check()  # replaces every connection the server dropped
             return await call()
 
+    def __init__(self, conn: AsyncConnectionPool[Any]) -> None:
+        super().__init__(conn)
+        self._latest: LruCache[ThreadKey, CheckpointTuple] = LruCache(LATEST_STATES)
+
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """The thread's latest checkpoint from memory when the database still has it as latest
+        (one indexed look-up); anything else (a given id, another process's save) from there."""
+        configurable = config["configurable"]
+        key = (str(configurable["thread_id"]), configurable.get("checkpoint_ns", ""))
+        latest = None if configurable.get("checkpoint_id") else self._latest.get(key)
+        if latest is not None:
+            stored = await self._again_if_lost("read", lambda: self._latest_id(*key))
+            if stored == latest.checkpoint["id"]:
+                return latest._replace(checkpoint=copy_checkpoint(latest.checkpoint))
         return await self._again_if_lost(
             "read", lambda: super(LatestPostgresSaver, self).aget_tuple(config)
         )
+
+    async def _latest_id(self, thread_id: str, checkpoint_ns: str) -> str | None:
+        async with self._cursor() as cur:
+            await cur.execute(LATEST_ID, (thread_id, checkpoint_ns))
+            row = await cur.fetchone()
+        return None if row is None else str(row["checkpoint_id"])
 
     async def aput(
         self,
@@ -109,11 +146,24 @@ class LatestPostgresSaver(AsyncPostgresSaver):
             "save", lambda: base.aput(self, config, checkpoint, metadata, new_versions)
         )
         key = (str(saved["configurable"]["thread_id"]), saved["configurable"]["checkpoint_ns"])
-        await self._again_if_lost("prune", lambda: self._drop_superseded(*key, checkpoint["id"]))
+        written_ahead = await self._again_if_lost(
+            "prune", lambda: self._drop_superseded(*key, checkpoint["id"])
+        )
+        if written_ahead:  # its pending writes are in the database only: read it from there
+            self._latest.discard(lambda cached: cached == key)
+            return saved
+        parent = config["configurable"].get("checkpoint_id")
+        parent_config: RunnableConfig | None = (
+            {"configurable": {**saved["configurable"], "checkpoint_id": parent}} if parent else None
+        )
+        # As `aget_tuple` would read it back: metadata through JSON, no pending writes.
+        stored = json.loads(json.dumps(get_serializable_checkpoint_metadata(config, metadata)))
+        self._latest.put(key, CheckpointTuple(saved, checkpoint, stored, parent_config, []))
         return saved
 
-    async def _drop_superseded(self, thread_id: str, checkpoint_ns: str, latest: str) -> None:
-        """One round trip: older checkpoints, their writes, blobs the latest does not use."""
+    async def _drop_superseded(self, thread_id: str, checkpoint_ns: str, latest: str) -> bool:
+        """One round trip: older checkpoints, their writes, blobs the latest does not use.
+        Whether the latest already has pending writes (LangGraph may store them first)."""
         key = (thread_id, checkpoint_ns, latest)
         async with self._cursor(pipeline=True) as cur:
             await cur.execute(DROP_OLDER_CHECKPOINTS, key)
@@ -121,6 +171,8 @@ class LatestPostgresSaver(AsyncPostgresSaver):
             await cur.execute(
                 DROP_UNUSED_BLOBS, {"thread": thread_id, "ns": checkpoint_ns, "id": latest}
             )
+            await cur.execute(HAS_WRITES, key)
+            return await cur.fetchone() is not None
 
     async def aput_writes(
         self,
@@ -129,10 +181,18 @@ class LatestPostgresSaver(AsyncPostgresSaver):
         task_id: str,
         task_path: str = "",
     ) -> None:
+        """Pending writes belong to a checkpoint in the database: read it from there next."""
+        configurable = config["configurable"]
+        key = (str(configurable["thread_id"]), configurable["checkpoint_ns"])
+        self._latest.discard(lambda cached: cached == key)
         await self._again_if_lost(
             "write",
             lambda: AsyncPostgresSaver.aput_writes(self, config, writes, task_id, task_path),
         )
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        self._latest.discard(lambda cached: cached[0] == str(thread_id))
+        await AsyncPostgresSaver.adelete_thread(self, thread_id)
 
 
 @dataclass
