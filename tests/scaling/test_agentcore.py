@@ -253,3 +253,15 @@ def test_community_bot_ask_is_a_thin_client_of_agentcore_too(
     assert asked.returncode == 0, asked.stderr.decode()[-2000:]
     assert asked.stdout.decode().startswith(f"Answer from {OLLAMA_MODEL}.")
     assert service.invocations[-1].session_id == session_of("discord:99")
+
+
+async def test_reset_from_discord_forgets_the_channel_on_agentcore(
+    service: AgentCoreRuntimeEmulator, ollama: OllamaEmulator, tmp_path: Path
+) -> None:
+    async with open_backend(client_settings(tmp_path)) as backend:
+        for question in ("Is it free?", "Which license?"):
+            [e async for e in backend.conversation.stream_turn("discord:55", question, ALICE)]
+        await backend.conversation.reset("discord:55")
+        [e async for e in backend.conversation.stream_turn("discord:55", "Who wrote it?", ALICE)]
+    assert sent_questions(ollama) == ["Who wrote it?"]
+    assert json.loads(service.invocations[-2].payload) == {"action": "reset"}
