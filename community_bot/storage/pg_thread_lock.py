@@ -25,9 +25,10 @@ from psycopg import OperationalError, errors
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from community_bot.errors import CommunityBotError
-from community_bot.storage.postgres import THREAD_LOCK_CLASS
+from community_bot.storage.postgres import THREAD_LOCK_CLASS, DatabaseUnavailableError
 
 WAIT_S = 120.0  # a turn with retries and fallbacks ends well within this
+CONNECT_WAIT_S = 30.0  # for a connection to hold the lock on: longer means the server is down
 
 
 class ThreadBusyError(CommunityBotError):
@@ -41,9 +42,15 @@ class ThreadBusyError(CommunityBotError):
 class PgThreadLocks:
     """Per-thread turn locks: an asyncio lock in this process, an advisory lock across them."""
 
-    def __init__(self, pool: AsyncConnectionPool[Any], wait_s: float = WAIT_S) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        wait_s: float = WAIT_S,
+        connect_wait_s: float = CONNECT_WAIT_S,
+    ) -> None:
         self._pool = pool
         self._wait_s = wait_s
+        self._connect_wait_s = connect_wait_s
         self._local: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
 
@@ -70,10 +77,14 @@ class PgThreadLocks:
 
     @asynccontextmanager
     async def _advisory(self, thread_id: str, deadline: float) -> AsyncIterator[None]:
+        wait = min(max(deadline - time.monotonic(), 0.001), self._connect_wait_s)
         try:
-            conn = await self._pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
+            conn = await self._pool.getconn(timeout=wait)
         except PoolTimeout:
-            raise ThreadBusyError(thread_id, self._wait_s) from None
+            raise DatabaseUnavailableError(
+                f"DATABASE_URL: no connection for a turn in {thread_id} within {wait:.0f} s (the"
+                " server is unreachable, or more turns run at once than the lock pool holds)"
+            ) from None
         key = (THREAD_LOCK_CLASS, thread_id)
         try:  # the pool's connections wait at most lock_timeout (`pg_memory.lock_timeout`)
             try:

@@ -62,3 +62,19 @@ async def test_turns_of_one_thread_in_one_process_run_one_at_a_time(postgres_url
     async with locks(postgres_url, 30) as shared:
         await asyncio.gather(*(turn(shared) for _ in range(10)))
     assert most == 1
+
+
+async def test_a_turn_with_no_database_to_lock_on_is_reported_within_the_connect_wait() -> None:
+    from community_bot.storage.postgres import DatabaseUnavailableError
+    from tests.emulators.ollama import refused_url
+
+    with refused_url() as url:
+        port = url.rsplit(":", 1)[1]
+        unreachable = f"postgresql://bot@127.0.0.1:{port}/none"
+        async with AsyncConnectionPool(
+            unreachable, kwargs=CONNECTION_KWARGS, min_size=1, open=False
+        ) as pool:
+            turn_locks = PgThreadLocks(pool, wait_s=30, connect_wait_s=0.5)
+            with pytest.raises(DatabaseUnavailableError, match="DATABASE_URL"):
+                async with turn_locks.hold("discord:5"):
+                    pass
