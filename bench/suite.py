@@ -33,6 +33,7 @@ BENCHMARKS = (
     Benchmark("yardstick", "bench.yardstick", "yardstick"),
     Benchmark("concurrency", "bench.concurrency", "concurrency"),
     Benchmark("scale-out", "bench.scale_out", "scale-out"),
+    Benchmark("postgres", "bench.postgres", "PostgreSQL"),
     Benchmark("memory", "bench.memory_growth", "memory growth"),
     Benchmark("discord", "bench.discord_path", "Discord path"),
     Benchmark("text", "bench.text_scan", "fence scan"),

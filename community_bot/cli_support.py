@@ -23,6 +23,7 @@ CONVERSATION_VARIABLES = (
     "LOCAL_KB_",
     "DATA_DIR",
     "CHECKPOINT_URL",
+    "DATABASE_URL",
     "MEMORY_",
     "SYSTEM_PROMPT",
     "PROMPT_",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+# Echoing these back would print a password into a terminal or a log.
+SECRET_VARIABLES = frozenset({"DATABASE_URL"})
+
 
 class CommunityBotError(Exception):
     """Base of the errors that carry a message meant for the person running the bot."""
@@ -25,7 +28,11 @@ class ConfigError(CommunityBotError):
             message = error["msg"].removeprefix("Value error, ")
             given = error.get("input")
             shown = (
-                "" if variable.endswith("TOKEN") or isinstance(given, dict) else f" (got {given!r})"
+                ""
+                if variable.endswith(("TOKEN", "_KEY"))
+                or variable in SECRET_VARIABLES
+                or isinstance(given, dict)
+                else f" (got {given!r})"
             )
             problems.append(f"{variable}: {message}{shown}" if variable else f"{message}{shown}")
         return cls(problems)

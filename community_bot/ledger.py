@@ -12,9 +12,12 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from community_bot.sqlite_wal import use_wal
+
+if TYPE_CHECKING:
+    from community_bot.settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -45,6 +48,35 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (run_id, user_id)
 );
 """
+
+
+class TurnLedger(Protocol):
+    """What `/status`, `stats` and feedback read and write; `Ledger` here, or `PgLedger`."""
+
+    def record_turn(self, row: dict[str, Any]) -> None: ...
+
+    def record_feedback(self, run_id: str, thread_id: str, user_id: str, score: int) -> None: ...
+
+    def feedback_for(self, run_id: str) -> list[tuple[str, int]]: ...
+
+    def model_of(self, run_id: str) -> str | None: ...
+
+    def feedback_since(self, since: float) -> list[tuple[str, int]]: ...
+
+    def today(self) -> tuple[int, float]: ...
+
+    def rows_since(self, since: float) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+def open_ledger(settings: Settings) -> TurnLedger:
+    """On DATABASE_URL when set (every host's turns in one place), else DATA_DIR/turns.sqlite."""
+    if settings.database_url is not None:
+        from community_bot.storage.pg_records import PgLedger
+
+        return PgLedger(settings.database_url.get_secret_value())
+    return Ledger(settings.data_dir / "turns.sqlite")
 
 
 class Ledger:

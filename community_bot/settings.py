@@ -55,7 +55,11 @@ KNOWLEDGE_BASE_ID = re.compile(
     r"|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:knowledge-base/[0-9a-zA-Z]{10}"
 )
 
-BackendMode = Literal["auto", "nova", "ollama", "retrieval"]
+BackendMode = Literal["auto", "nova", "ollama", "retrieval", "agentcore", "remote"]
+# An AgentCore Runtime's ARN as the control plane returns it (`runtime/NAME-SUFFIX`).
+AGENTCORE_RUNTIME_ARN = re.compile(
+    r"arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:runtime/[A-Za-z0-9_-]+"
+)
 
 
 def _split_csv(value: Any) -> Any:
@@ -263,7 +267,26 @@ class ModelSettings(BaseModel):
     backend_mode: BackendMode = Field(
         default="auto",
         description="`auto` routes per turn; `nova` pins NOVA_MODEL_ID; `ollama` pins OLLAMA_MODEL;"
-        " `retrieval` answers from the knowledge base alone.",
+        " `retrieval` answers from the knowledge base alone; `agentcore` with"
+        " AGENTCORE_RUNTIME_ARN runs each turn on AgentCore Runtime (without it: `auto`);"
+        " `remote` runs each turn on the LangGraph server at LANGGRAPH_URL.",
+    )
+    agentcore_runtime_arn: str | None = Field(
+        default=None,
+        description="BACKEND_MODE=agentcore: the AgentCore Runtime whose graph answers each turn"
+        " (the channel is the runtime session); see docs/agentcore.md.",
+    )
+    langgraph_url: str | None = Field(
+        default=None,
+        description="BACKEND_MODE=remote: the LangGraph server (`langgraph dev`/`up`, LangGraph"
+        " Platform) whose graph answers each turn; one server thread per channel.",
+    )
+    langgraph_api_key: SecretStr | None = Field(
+        default=None, description="BACKEND_MODE=remote: the server's API key (x-api-key), if any."
+    )
+    langgraph_assistant: str = Field(
+        default="community_bot",
+        description="BACKEND_MODE=remote: the assistant (or graph id) the server runs.",
     )
 
     aws_region: str | None = Field(
@@ -365,8 +388,7 @@ class ModelSettings(BaseModel):
     def _normalise_backend_mode(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower()
-            # The old bot's AgentCore mode ran Bedrock with Ollama beside it: routing covers both.
-            return "auto" if value == "agentcore" else value
+            return value
         return value
 
     @model_validator(mode="after")
@@ -410,6 +432,25 @@ class ModelSettings(BaseModel):
                     f" tokens), got {list(pair)}"
                 )
         return value
+
+    @field_validator("agentcore_runtime_arn")
+    @classmethod
+    def _runtime_arn(cls, value: str | None) -> str | None:
+        if value is not None and not AGENTCORE_RUNTIME_ARN.fullmatch(value.strip()):
+            raise ValueError(
+                "must be an AgentCore Runtime ARN:"
+                " arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/NAME-XXXXXXXXXX"
+            )
+        return value.strip() if value else None
+
+    @model_validator(mode="after")
+    def _remote_graph(self) -> Self:
+        if self.backend_mode == "agentcore" and not self.agentcore_runtime_arn:
+            # The old bot's AgentCore mode ran Bedrock with Ollama beside it: routing covers both.
+            self.backend_mode = "auto"
+        if self.backend_mode == "remote" and not self.langgraph_url:
+            raise ValueError("LANGGRAPH_URL is required when BACKEND_MODE=remote")
+        return self
 
 
 class KnowledgeSettings(BaseModel):
@@ -532,6 +573,12 @@ class MemorySettings(BaseModel):
         default=None,
         description="Checkpointer: a SQLite file path (default DATA_DIR/memory.sqlite).",
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:5432/db moves shared state (memory,"
+        " transcripts, turn records, daily spend, start-up) to PostgreSQL, so bot processes on"
+        " several machines share it; needs the `postgres` extra. See docs/scaling.md.",
+    )
     thread_lock_timeout_seconds: float = Field(
         default=120.0,
         gt=0,
@@ -564,6 +611,16 @@ class MemorySettings(BaseModel):
     def _data_dir_named(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty: name a folder, e.g. DATA_DIR=.community-bot")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme = value.get_secret_value().partition("://")[0]
+        if scheme not in {"postgresql", "postgres"}:
+            raise ValueError("must be a postgresql://user:password@host:port/database URL")
         return value
 
 

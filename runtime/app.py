@@ -1,7 +1,8 @@
 """Everything a runtime needs, opened and closed together: settings, services, the conversation.
 
-`open_app` is the one place that opens the checkpointer (SQLite on disk, so restarts lose
-nothing), syncs the local knowledge base, probes the model providers and wires the graph.
+`open_app` is the one place that opens the checkpointer (SQLite on disk, or PostgreSQL at
+DATABASE_URL, so restarts lose nothing), syncs the local knowledge base, probes the model
+providers and wires the graph.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from community_bot.checkpoints import ThreadMemorySaver
-from community_bot.ledger import Ledger
+from community_bot.ledger import TurnLedger, open_ledger
 from community_bot.legacy_env import log_report
 from community_bot.models.gateway import discard_tokens
 from community_bot.models.lifecycle import (
@@ -23,18 +23,16 @@ from community_bot.models.lifecycle import (
     stop_lifecycle_check,
 )
 from community_bot.observability.telemetry import Telemetry, open_telemetry
-from community_bot.pending import SqlitePendingQuestions
 from community_bot.settings import Settings
-from community_bot.sqlite_store import sqlite_store_class
 from community_bot.startup_lock import one_process_at_a_time
 from community_bot.status import ModelStatus, ProviderState, StatusReport
 from community_bot.storage_faults import check_data_dir, named
-from community_bot.thread_lock import SqliteThreadLocks
 from community_bot.types import RETRIEVAL_ONLY, TIERS
 from graph.builder import build_graph
 from nodes.services import Services, build_services
 from prompts.loader import instruction
 from runtime.conversation import Conversation
+from runtime.memory import open_memory
 
 if TYPE_CHECKING:  # the source agents (croniter, YAML) load only for a long-running bot
     from community_bot.kb.agents import AgentScheduler
@@ -60,7 +58,7 @@ class App:
         settings: Settings,
         services: Services,
         conversation: Conversation,
-        ledger: Ledger,
+        ledger: TurnLedger,
         telemetry: Telemetry,
         scheduler: AgentScheduler | None = None,
     ) -> None:
@@ -128,35 +126,21 @@ async def open_app(
     bot's port, nor wait at exit for a sync they started.
     """
     check_data_dir(settings.data_dir)
-    data, memory = settings.data_dir, settings.checkpoint_path
+    data = settings.data_dir
     async with AsyncExitStack() as stack:
         # Shards sharing DATA_DIR create these files and sync the local index one at a time.
         async with one_process_at_a_time(settings.data_dir):
             with named(data / "model_spend.sqlite", "the model spend file"):
                 services = services or build_services(settings)  # opens the spend meter's file
-            with named(data / "turns.sqlite", "the turn ledger"):
-                ledger = Ledger(data / "turns.sqlite")
-            stack.callback(ledger.close)
             prepare = getattr(services.knowledge, "prepare", None)
             if callable(prepare):
                 with named(data, "the local knowledge index in"):
                     await prepare()
-            with named(memory, "the conversation memory"):
-                checkpointer = await stack.enter_async_context(  # creates its tables on opening
-                    ThreadMemorySaver.open(memory)
-                )
-                # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-                store = await stack.enter_async_context(
-                    sqlite_store_class().from_conn_string(str(memory))
-                )
-                await store.setup()
-                pending = SqlitePendingQuestions(memory)  # saved before the model is called
-                stack.callback(pending.close)
-            with named(data / "thread_locks.sqlite", "the thread lock file"):
-                locks = SqliteThreadLocks(
-                    data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
-                )
-            stack.callback(locks.close)
+            # On DATABASE_URL: its schema is set up one process at a time across every host.
+            memory = await open_memory(settings, stack)
+            with named(data / "turns.sqlite", "the turn ledger"):
+                ledger = open_ledger(settings)
+            stack.callback(ledger.close)
         telemetry = await stack.enter_async_context(
             open_telemetry(settings, ledger, serve_metrics=background)
         )
@@ -174,8 +158,15 @@ async def open_app(
         scheduler = await _start_source_agents(settings, services) if background else None
         if scheduler is not None:  # stops (letting a run finish) before the index closes
             stack.push_async_callback(scheduler.stop)
-        graph = build_graph(checkpointer, store)
-        conversation = Conversation(graph, services, checkpointer, telemetry, locks, pending)
+        graph = build_graph(memory.checkpointer, memory.store)
+        conversation = Conversation(
+            graph,
+            services,
+            memory.checkpointer,
+            telemetry,
+            locks=memory.locks,
+            pending=memory.pending,
+        )
         app = App(settings, services, conversation, ledger, telemetry, scheduler)
         app.lifecycle_check = lifecycle
         yield app

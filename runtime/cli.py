@@ -25,6 +25,7 @@ from community_bot.routing.cli import register as register_route
 from community_bot.settings import Settings, load_settings
 from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, TokenEvent
+from runtime.agentcore_cli import register as register_agentcore
 from runtime.benchmark.cli import register as register_bench
 from runtime.config_cli import register as register_config
 from runtime.discord_cli import register as register_run
@@ -36,6 +37,7 @@ FEATURE_COMMANDS = (
     register_run,
     register_stats,
     register_bench,
+    register_agentcore,
 )
 
 TERMINAL_THREAD = "terminal"
@@ -114,10 +116,14 @@ async def _one_turn(
 ) -> FinalReply:
     """One turn, printed as soon as it is answered: a model call abandoned at its deadline may
     hold a worker thread a little longer, and the reader must not wait for that."""
-    from runtime.app import open_app
+    from runtime.backends import open_backend
 
-    async with open_app(settings, background=False) as app:
-        reply = await app.conversation.ask(channel, question, _terminal_author(), profile)
+    async with open_backend(settings, background=False) as app:
+        stream = app.conversation.stream_turn(channel, question, _terminal_author(), profile)
+        replies = [event async for event in stream if isinstance(event, FinalReply)]
+    if not replies:  # the graph always ends in split_reply; this guards refactors
+        raise RuntimeError("the conversation ended without a reply")
+    reply = replies[-1]
     if as_json:
         print(json.dumps(asdict(reply), indent=2, default=str), flush=True)
     else:
@@ -134,10 +140,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat_loop(settings: Settings, channel: str, profile: str | None) -> None:
-    from runtime.app import open_app
+    from runtime.backends import open_backend
 
     author = _terminal_author()
-    async with open_app(settings, background=False) as app:
+    async with open_backend(settings, background=False) as app:
         print(f"community-bot chat on thread {channel!r}. /reset forgets it, /quit leaves.")
         while True:
             try:

@@ -10,7 +10,7 @@ import signal
 from community_bot.errors import ConfigError
 from community_bot.settings import Settings
 from discord_bot.factory import build_client, use_endpoints
-from runtime.app import open_app
+from runtime.backends import open_backend
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with open_app(settings) as app:
+        async with open_backend(settings) as app:
             client = build_client(settings, app)
             runner = asyncio.create_task(client.start(token))
             waiter = asyncio.create_task(stop.wait())

@@ -12,14 +12,37 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from community_bot.sqlite_wal import use_wal
+
+if TYPE_CHECKING:
+    from community_bot.settings import Settings
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS spend (day TEXT PRIMARY KEY, usd REAL NOT NULL)"
 
 
 def utc_today() -> date:
     return datetime.now(UTC).date()
+
+
+class Meter(Protocol):
+    """Today's spend, shared by every process of the bot."""
+
+    def today(self) -> float: ...
+
+    def add(self, usd: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_spend_meter(settings: Settings, *, clock: Callable[[], date] = utc_today) -> Meter:
+    """On DATABASE_URL when set (every host spends from one budget), else under DATA_DIR."""
+    if settings.database_url is not None:
+        from community_bot.storage.pg_records import PgSpendMeter
+
+        return PgSpendMeter(settings.database_url.get_secret_value(), clock=clock)
+    return SpendMeter(settings.data_dir / "model_spend.sqlite", clock=clock)
 
 
 class SpendMeter:

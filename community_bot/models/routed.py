@@ -34,7 +34,7 @@ from datetime import date
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, BaseMessageChunk
 
-from community_bot.models.budget import SpendMeter, utc_today
+from community_bot.models.budget import Meter, open_spend_meter, utc_today
 from community_bot.models.gateway import GenerationResult, TokenSink, discard_tokens
 from community_bot.models.health import CircuitBreaker, HealthView
 from community_bot.models.prices import PriceTable
@@ -81,7 +81,7 @@ class RoutedGateway:
         settings: Settings,
         *,
         chat_models: ChatModels | None = None,
-        spend: SpendMeter | None = None,
+        spend: Meter | None = None,
         prices: PriceTable | None = None,
         backoff_base_s: float = 0.5,
         backoff_cap_s: float = 8.0,
@@ -92,7 +92,7 @@ class RoutedGateway:
         self.settings = settings
         self.mode = settings.backend_mode
         self._chat_models = chat_models or ChatModels(settings)
-        self._spend = spend or SpendMeter(settings.data_dir / "model_spend.sqlite")
+        self._spend = spend or open_spend_meter(settings)
         self._prices = prices or PriceTable(settings.model_prices)
         self._backoff_base_s = backoff_base_s
         self._backoff_cap_s = backoff_cap_s

@@ -48,15 +48,16 @@ def _positive_days(text: str) -> float:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    from community_bot.ledger import Ledger
+    from community_bot.ledger import Ledger, open_ledger
     from community_bot.observability.stats import render_table, summarise
 
     path = settings.data_dir / "turns.sqlite"
     since = time.time() - args.days * SECONDS_PER_DAY
     rows: list[dict[str, Any]] = []
     votes: list[tuple[str, int]] = []
-    if path.exists():
-        ledger = Ledger(path)
+    shared = settings.database_url is not None
+    if shared or path.exists():
+        ledger = open_ledger(settings) if shared else Ledger(path)
         try:
             rows, votes = ledger.rows_since(since), ledger.feedback_since(since)
         finally:
@@ -65,7 +66,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(stats.to_json())  # zero turns is still valid JSON for a script
     elif not rows:
-        print(f"No turns recorded in the last {args.days:g} days (ledger: {path}).")
+        where = "DATABASE_URL" if shared else path
+        print(f"No turns recorded in the last {args.days:g} days (ledger: {where}).")
     else:
         print(render_table(stats))
     return 0

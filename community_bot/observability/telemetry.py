@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from community_bot.ledger import Ledger
+from community_bot.ledger import TurnLedger
 from community_bot.observability.metrics import BotMetrics, MetricsServer
 from community_bot.observability.tracing import TurnTracing
 from community_bot.observability.turn_log import log_turn
@@ -28,7 +28,7 @@ class Telemetry:
 
     def __init__(
         self,
-        ledger: Ledger,
+        ledger: TurnLedger,
         metrics: BotMetrics,
         tracing: TurnTracing,
         metrics_server: MetricsServer | None = None,
@@ -102,7 +102,7 @@ def ledger_row(reply: FinalReply, thread_id: str, author: Author) -> dict[str, A
 
 @asynccontextmanager
 async def open_telemetry(
-    settings: Settings, ledger: Ledger, *, serve_metrics: bool = True
+    settings: Settings, ledger: TurnLedger, *, serve_metrics: bool = True
 ) -> AsyncIterator[Telemetry]:
     """Metrics endpoint (METRICS_PORT) and LangSmith client up; both stopped and flushed on exit."""
     metrics = BotMetrics()

@@ -27,7 +27,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("MEMORY_MAX_MESSAGES", "1", "greater than or equal to 2"),
         ("DISCORD_CHANNEL_ID", "general", "valid integer"),
         ("DISCORD_CHANNEL_IDS", "1,two", "valid integer"),
-        ("BACKEND_MODE", "gpt", "'auto', 'nova', 'ollama' or 'retrieval'"),
+        ("BACKEND_MODE", "gpt", "'auto', 'nova', 'ollama', 'retrieval', 'agentcore' or 'remote'"),
         ("EMBEDDINGS", "openai", "'local', 'bedrock', 'ollama' or 'none'"),
         ("LOG_LEVEL", "LOUD", "'DEBUG', 'INFO'"),
         ("PROMPT_USER_ROLE", "assistant", "must be `user` or `system`"),

@@ -16,6 +16,7 @@ import asyncio
 import json
 import re
 import socket
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Behaviour:
     done_reason: str = "stop"
     prompt_eval_count: int | None = None
     eval_count: int | None = None
+    gate: threading.Event | None = None  # answer only once the test sets it
 
     def tokens(self) -> list[str]:
         return re.findall(r"\S+\s*|\s+", self.text)
@@ -67,6 +69,11 @@ def answer(
         prompt_eval_count=prompt_eval_count,
         eval_count=eval_count,
     )
+
+
+def held(text: str, gate: threading.Event, *, times: int | None = None) -> Behaviour:
+    """Receive the request, then answer `text` only once `gate` is set: a turn caught mid-way."""
+    return Behaviour(text=text, times=times, gate=gate)
 
 
 def fail(status: int = 500, *, times: int | None = None, message: str | None = None) -> Behaviour:
@@ -155,6 +162,8 @@ class OllamaEmulator(ThreadedEmulator):
                 {"error": f'model "{model}" not found, try pulling it first'}, status=404
             )
         behaviour = self._scripts.next(model) or answer(f"Answer from {model}.")
+        if behaviour.gate is not None:
+            await asyncio.get_running_loop().run_in_executor(None, behaviour.gate.wait)
         if behaviour.status is not None:
             return web.json_response({"error": behaviour.message}, status=behaviour.status)
         prompt_words = sum(len(str(m.get("content", "")).split()) for m in body["messages"])

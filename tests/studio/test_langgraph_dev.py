@@ -32,9 +32,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def langgraph_dev(data_dir: Path, **env_overrides: str) -> Iterator[str]:
-    """`langgraph dev` on a free port, offline, with the bot's data in `data_dir`."""
-    port = free_port()
+def langgraph_dev(data_dir: Path, port: int | None = None, **env_overrides: str) -> Iterator[str]:
+    """`langgraph dev` on `port` (default: a free one), offline, the bot's data in `data_dir`."""
+    with langgraph_dev_process(data_dir, port, **env_overrides) as (url, _process):
+        yield url
+
+
+@contextmanager
+def langgraph_dev_process(
+    data_dir: Path, port: int | None = None, **env_overrides: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`langgraph_dev`, also yielding the server's process (a test may kill its group)."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -67,9 +76,10 @@ def langgraph_dev(data_dir: Path, **env_overrides: str) -> Iterator[str]:
                 continue
             stderr = process.stderr.read().decode() if process.stderr else ""
             pytest.fail(f"langgraph dev exited: {stderr[-2000:]}")
-        yield url
+        yield url, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

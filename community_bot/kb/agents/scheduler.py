@@ -89,7 +89,14 @@ class AgentScheduler:
         if not settings.source_agents_enabled:
             return None
         if not settings.holds_shard_zero:
-            log.info("source agents: left to the process that connects shard 0")
+            if settings.database_url is not None:  # other hosts' indexes are their own
+                log.warning(
+                    "source agents: run by the process that connects shard 0, which updates its"
+                    " own host's local index; keep this host's index current with `community-bot"
+                    " kb sync --once` (e.g. from cron) or use a Bedrock knowledge base"
+                )
+            else:
+                log.info("source agents: left to the process that connects shard 0")
             return None
         scheduler = cls.from_settings(settings, sink, on_ingested=on_ingested)
         await scheduler.start()

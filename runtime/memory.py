@@ -1,0 +1,58 @@
+"""Where conversation memory lives: SQLite under DATA_DIR, or PostgreSQL at DATABASE_URL.
+
+Both give the graph a checkpointer keeping each thread's latest checkpoint, a store for the
+transcripts, turn locks (one writer per thread across processes: a lease row in SQLite, an
+advisory lock in PostgreSQL) and the saved questions (each question is kept before any model is
+called, so a crash mid-answer leaves it in memory).
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from community_bot.checkpoints import ThreadMemorySaver
+from community_bot.pending import PendingQuestions, SqlitePendingQuestions
+from community_bot.settings import Settings
+from community_bot.sqlite_store import sqlite_store_class
+from community_bot.storage_faults import named
+from community_bot.thread_lock import SqliteThreadLocks, ThreadLocks
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.store.base import BaseStore
+
+
+@dataclass
+class Memory:
+    checkpointer: BaseCheckpointSaver[Any]
+    store: BaseStore
+    locks: ThreadLocks | None = None
+    pending: PendingQuestions | None = None
+
+
+async def open_memory(settings: Settings, stack: AsyncExitStack) -> Memory:
+    """Open the configured memory; `stack` closes it."""
+    if settings.database_url is not None:
+        from community_bot.storage.pg_memory import open_postgres_memory
+
+        url = settings.database_url.get_secret_value()
+        shared = await stack.enter_async_context(open_postgres_memory(url))
+        return Memory(shared.checkpointer, shared.store, shared.locks, shared.pending)
+    data, memory = settings.data_dir, settings.checkpoint_path
+    with named(memory, "the conversation memory"):
+        checkpointer = await stack.enter_async_context(  # creates its tables on opening
+            ThreadMemorySaver.open(memory)
+        )
+        # Transcripts share the checkpoint file: one file holds a channel's whole memory.
+        store = await stack.enter_async_context(sqlite_store_class().from_conn_string(str(memory)))
+        await store.setup()
+        pending = SqlitePendingQuestions(memory)  # saved before the model is called
+        stack.callback(pending.close)
+    with named(data / "thread_locks.sqlite", "the thread lock file"):
+        locks = SqliteThreadLocks(
+            data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
+        )
+    stack.callback(locks.close)
+    return Memory(checkpointer, store, locks, pending)

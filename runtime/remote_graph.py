@@ -1,0 +1,162 @@
+"""The Discord runtime as a client of a LangGraph server (BACKEND_MODE=remote).
+
+Each turn runs the server's `community_bot` graph (`langgraph.json`; or LANGGRAPH_ASSISTANT)
+through LangGraph's own `RemoteGraph`: one server thread per channel, the turn's tokens streamed
+back (`custom` stream mode) and the reply read from the `split_reply` node's update, exactly as
+the embedded `Conversation` reads it. The server keeps the memory (its checkpointer) and runs
+the models; this process only talks to Discord.
+
+Server thread ids are UUIDs, so a channel's thread is the UUID5 of its thread id: every bot
+process (and a restart) finds the same thread. Anything that stops a turn — the server going
+away mid-stream, an error event, a stream without a reply — is a RemoteTurnError, reported in
+the channel; connections and reads are bounded (LANGGRAPH_TIMEOUT_S below), so nothing hangs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from community_bot.ledger import TurnLedger, open_ledger
+from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply, Quoted, TokenEvent, TurnEvent
+from nodes.history import AUTHOR_ID, AUTHOR_NAME
+from runtime.thin_client import RemoteTurnError, ThinClient
+
+log = logging.getLogger(__name__)
+
+THREADS = uuid.UUID("6f1f0c1e-7c59-4d55-9d2b-3a1c0b6f2a10")  # namespace of channel thread ids
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 300.0  # between two events of one turn
+
+
+def server_thread(thread_id: str) -> str:
+    return str(uuid.uuid5(THREADS, thread_id))
+
+
+class RemoteConversation:
+    """ConversationLike over a LangGraph server."""
+
+    def __init__(self, graph: Any, client: Any, records: ThinClient) -> None:
+        self._graph = graph  # langgraph.pregel.remote.RemoteGraph
+        self._client = client  # its langgraph_sdk client, for thread upkeep
+        self._records = records
+
+    def stream_turn(
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        if reply_to is not None:  # the remote graph takes text: the replied-to message leads it
+            text = f'(replying to {reply_to.author.name}: "{reply_to.text}") {text}'
+        turn = self._turn(thread_id, text, author, profile)
+        return self._records.recorded(turn, thread_id, author)
+
+    async def _turn(
+        self, thread_id: str, text: str, author: Author, profile: str | None
+    ) -> AsyncIterator[TurnEvent]:
+        import httpx
+        from langgraph.pregel.remote import RemoteException
+
+        started = time.perf_counter()
+        run_id = str(uuid.uuid4())  # the ledger row's key, which 👍/👎 point at
+        human = {
+            "type": "human",
+            "content": text,
+            "additional_kwargs": {AUTHOR_ID: author.id, AUTHOR_NAME: author.name},
+        }
+        config = {
+            "configurable": {"thread_id": server_thread(thread_id)},
+            "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
+        }
+        collected: dict[str, Any] = {}
+        replied = False
+        try:
+            async for part in self._graph.astream(
+                {"messages": [human]},
+                config,
+                context={"profile": profile} if profile else None,
+                stream_mode=["custom", "updates"],
+            ):
+                mode, payload = part.event, part.data
+                if mode == "custom":
+                    if isinstance(payload, dict) and (token := payload.get("token")):
+                        yield TokenEvent(str(token))
+                    continue
+                if mode != "updates" or not isinstance(payload, dict):
+                    continue
+                for node, update in payload.items():
+                    collected.update(update or {})
+                    if node == "split_reply":
+                        replied = True
+                        yield FinalReply(
+                            chunks=list(collected["reply_chunks"]),
+                            citations=collected.get("citations", []),
+                            route=collected.get("route"),
+                            turn=collected.get("turn"),
+                            retrieval=collected.get("retrieval"),
+                            run_id=run_id,
+                            thread_id=thread_id,
+                            elapsed_ms=(time.perf_counter() - started) * 1000,
+                        )
+        except RemoteException as exc:
+            raise RemoteTurnError(f"the LangGraph server failed the turn: {exc}") from None
+        except httpx.HTTPError as exc:
+            raise RemoteTurnError(
+                f"the LangGraph server at {self._client.http.client.base_url} could not finish"
+                f" the turn ({type(exc).__name__}: {exc})"
+            ) from None
+        if not replied:
+            raise RemoteTurnError("the LangGraph server ended the turn without a reply")
+
+    async def reset(self, thread_id: str) -> None:
+        """Forget the channel: delete its server thread (the next turn creates it afresh)."""
+        import httpx
+
+        try:
+            await self._client.threads.delete(server_thread(thread_id))
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 404:  # never talked: nothing to forget
+                raise
+
+
+class RemoteBackend(ThinClient):
+    """The Discord runtime's Backend when the graph runs on a LangGraph server."""
+
+    def __init__(self, settings: Settings, graph: Any, client: Any, ledger: TurnLedger) -> None:
+        super().__init__(ledger, f"the LangGraph server at {settings.langgraph_url}")
+        self.settings = settings
+        self._conversation = RemoteConversation(graph, client, self)
+
+    @property
+    def conversation(self) -> RemoteConversation:
+        return self._conversation
+
+
+@asynccontextmanager
+async def open_remote_backend(settings: Settings) -> AsyncIterator[RemoteBackend]:
+    from langgraph.pregel.remote import RemoteGraph
+    from langgraph_sdk import get_client
+
+    assert settings.langgraph_url is not None
+    key = settings.langgraph_api_key
+    client = get_client(
+        url=settings.langgraph_url,
+        api_key=key.get_secret_value() if key is not None else None,
+        timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S, READ_TIMEOUT_S, CONNECT_TIMEOUT_S),
+    )
+    graph = RemoteGraph(settings.langgraph_assistant, client=client)
+    ledger = open_ledger(settings)
+    try:
+        yield RemoteBackend(settings, graph, client, ledger)
+    finally:
+        ledger.close()
+        await client.aclose()

@@ -1,0 +1,93 @@
+"""BACKEND_MODE=remote: the Discord runtime's turns run on a real `langgraph dev` server through
+LangGraph's RemoteGraph, one server thread per channel, tokens streamed back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from community_bot.settings import Settings
+from community_bot.turns import Author, FinalReply, TokenEvent, TurnEvent
+from discord_bot.backend import Backend
+from runtime.backends import open_backend
+from runtime.thin_client import RemoteTurnError
+from tests.emulators.ollama import OllamaEmulator, held
+from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
+from tests.scaling.conftest import wait_until
+from tests.scaling.test_agentcore import sent_questions
+from tests.studio.test_langgraph_dev import free_port, langgraph_dev, langgraph_dev_process
+
+__all__ = ["ollama", "ollama_server"]  # fixtures
+
+ALICE = Author(id="4242", name="Alice")
+
+
+def model_env(ollama: OllamaEmulator) -> dict[str, str]:
+    return {"BACKEND_MODE": "ollama", "OLLAMA_MODEL": OLLAMA_MODEL, "OLLAMA_BASE_URL": ollama.url}
+
+
+def client_settings(tmp_path: Path, url: str) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "client", backend_mode="remote", langgraph_url=url, _env_file=None
+    )
+
+
+async def turn(backend: Backend, channel: str, text: str) -> list[TurnEvent]:
+    return [event async for event in backend.conversation.stream_turn(channel, text, ALICE)]
+
+
+async def test_two_turns_on_a_langgraph_server_remember_and_stream(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    with langgraph_dev(tmp_path / "server", **model_env(ollama)) as url:
+        async with open_backend(client_settings(tmp_path, url)) as backend:
+            await backend.conversation.reset("discord:5")
+            await backend.conversation.reset("discord:6")  # `langgraph dev` keeps threads on disk
+            first = await turn(backend, "discord:5", "Is it free?")
+            second = await turn(backend, "discord:5", "Which license?")
+            questions = sent_questions(ollama)
+            await turn(backend, "discord:6", "Who wrote it?")
+            other = sent_questions(ollama)
+            assert isinstance(second[-1], FinalReply) and second[-1].run_id is not None
+            await backend.record_feedback(
+                thread_id="discord:5", run_id=second[-1].run_id, user_id="9", score=1
+            )
+            status = await backend.status()
+    assert isinstance(first[-1], FinalReply) and first[-1].text == f"Answer from {OLLAMA_MODEL}."
+    assert "".join(e.text for e in first if isinstance(e, TokenEvent)) == first[-1].text
+    assert isinstance(second[-1], FinalReply) and second[-1].thread_id == "discord:5"
+    assert questions == ["Is it free?", "Which license?"]
+    assert other == ["Who wrote it?"]  # another channel, another server thread
+    assert status.turns_today == 3  # recorded here, for /status, stats and 👍/👎
+
+
+async def test_a_server_restart_mid_turn_is_reported_not_hung(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    port = free_port()
+    gate = threading.Event()
+    settings: Settings | None = None
+    try:
+        started = langgraph_dev_process(tmp_path / "server", port, **model_env(ollama))
+        with started as (url, server):
+            settings = client_settings(tmp_path, url)
+            async with open_backend(settings) as backend:
+                await turn(backend, "discord:8", "Is it free?")
+                ollama.script(OLLAMA_MODEL, held("never sent", gate, times=1))
+                pending = asyncio.create_task(turn(backend, "discord:8", "Which license?"))
+                await asyncio.to_thread(wait_until, lambda: len(ollama.requests) == 2)
+                os.killpg(server.pid, signal.SIGKILL)  # the server dies mid-turn
+                with pytest.raises(RemoteTurnError, match="LangGraph server"):
+                    await asyncio.wait_for(pending, timeout=60)  # reported, not hung
+    finally:
+        gate.set()
+    assert settings is not None
+    with langgraph_dev(tmp_path / "server", port, **model_env(ollama)):  # back on the same URL
+        async with open_backend(settings) as backend:
+            after = await turn(backend, "discord:8", "Still there?")
+    assert isinstance(after[-1], FinalReply)
