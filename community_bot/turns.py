@@ -27,6 +27,12 @@ class Quoted:
     text: str
 
 
+def with_reply_context(text: str, name: str, said: str) -> str:
+    """A question with the message it replies to in front, as the model is shown it (the local
+    prompt and the remote runtimes, which take plain text, read the same form)."""
+    return f'(replying to {name}: "{said}")\n{text}'
+
+
 @dataclass(frozen=True)
 class TokenEvent:
     """A piece of the answer as the model produces it."""

@@ -15,6 +15,7 @@ from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 from langgraph.runtime import Runtime
 
+from community_bot.turns import with_reply_context
 from nodes.context import Context, opened_services
 from nodes.history import quoted_of, speaker_of, text_of
 from nodes.state import State
@@ -66,7 +67,7 @@ def _with_speaker(message: AnyMessage) -> AnyMessage:
     text = text_of(message)
     if quoted := quoted_of(message):  # a Discord reply: what it answers is part of the question
         name, said = quoted
-        text = f'(replying to {name}: "{said}")\n{text}'
+        text = with_reply_context(text, name, said)
     # A copy, not a new message: the prompt is rebuilt every turn, and validation is the
     # larger part of constructing a message.
     return message.model_copy(update={"content": f"{speaker}: {text}"})

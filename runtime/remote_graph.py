@@ -23,7 +23,14 @@ from typing import Any
 
 from community_bot.ledger import TurnLedger, open_ledger
 from community_bot.settings import Settings
-from community_bot.turns import Author, FinalReply, Quoted, TokenEvent, TurnEvent
+from community_bot.turns import (
+    Author,
+    FinalReply,
+    Quoted,
+    TokenEvent,
+    TurnEvent,
+    with_reply_context,
+)
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
 from runtime.thin_client import RemoteTurnError, ThinClient
 
@@ -56,7 +63,7 @@ class RemoteConversation:
         reply_to: Quoted | None = None,
     ) -> AsyncIterator[TurnEvent]:
         if reply_to is not None:  # the remote graph takes text: the replied-to message leads it
-            text = f'(replying to {reply_to.author.name}: "{reply_to.text}") {text}'
+            text = with_reply_context(text, reply_to.author.name, reply_to.text)
         turn = self._turn(thread_id, text, author, profile)
         return self._records.recorded(turn, thread_id, author)
 
