@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
-from community_bot.kb.embedding import EmbeddingError, Vectors
+from community_bot.kb.embedding import Vectors, embed_with_service
 
 
 class BedrockEmbedder:
@@ -26,15 +24,4 @@ class BedrockEmbedder:
         self._client = BedrockEmbeddings(model_id=model_id, region_name=region)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        try:
-            rows = self._client.embed_documents(list(texts))
-        except Exception as exc:
-            raise EmbeddingError(
-                f"BEDROCK_EMBEDDING_MODEL {self.model_id} could not embed: {exc}"
-            ) from exc
-        vectors = np.asarray(rows, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-        return unit
+        return embed_with_service(self._client, texts, f"BEDROCK_EMBEDDING_MODEL {self.model_id}")

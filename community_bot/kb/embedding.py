@@ -85,6 +85,27 @@ class StaticEmbedder:
             return self._loaded
 
 
+class DocumentEmbeddings(Protocol):
+    """LangChain's embeddings interface, as `BedrockEmbeddings` and `OllamaEmbeddings` offer it."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+
+def embed_with_service(client: DocumentEmbeddings, texts: Sequence[str], what: str) -> Vectors:
+    """Unit vectors for `texts` from an embedding service; `EmbeddingError` naming `what` (the
+    setting to check) when the service fails."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    try:
+        rows = client.embed_documents(list(texts))
+    except Exception as exc:
+        raise EmbeddingError(f"{what} could not embed: {exc}") from exc
+    vectors = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return unit
+
+
 def _segment_sum(out: Vectors, owner: NDArray[np.int64], rows: Vectors) -> None:
     """Sum `rows` into `out[owner]`; `owner` is sorted, so one `reduceat` does it (np.add.at is
     many times slower)."""

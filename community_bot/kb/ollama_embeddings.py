@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
-from community_bot.kb.embedding import EmbeddingError, Vectors
+from community_bot.kb.embedding import Vectors, embed_with_service
 
 
 class OllamaEmbedder:
@@ -29,15 +27,5 @@ class OllamaEmbedder:
         self._client = OllamaEmbeddings(model=model, base_url=base_url)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        try:
-            rows = self._client.embed_documents(list(texts))
-        except Exception as exc:
-            raise EmbeddingError(
-                f"OLLAMA_EMBEDDING_MODEL {self.model} at {self.base_url} could not embed: {exc}"
-            ) from exc
-        vectors = np.asarray(rows, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-        return unit
+        what = f"OLLAMA_EMBEDDING_MODEL {self.model} at {self.base_url}"
+        return embed_with_service(self._client, texts, what)
