@@ -26,13 +26,11 @@ from community_bot.settings import Settings
 from community_bot.turns import (
     Author,
     FinalReply,
-    Quoted,
     TokenEvent,
     TurnEvent,
-    with_reply_context,
 )
 from runtime.agentcore_session import session_of
-from runtime.thin_client import RemoteTurnError, ThinClient
+from runtime.thin_client import RemoteTurnError, ThinClient, ThinConversation
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +50,13 @@ def reply_of(data: dict[str, Any]) -> FinalReply:
     return FinalReply(**data)
 
 
-class AgentCoreConversation:
+class AgentCoreConversation(ThinConversation):
     """ConversationLike over InvokeAgentRuntime."""
 
     def __init__(self, client: Any, arn: str, records: ThinClient) -> None:
         self._client = client
         self._arn = arn
         self._records = records
-
-    def stream_turn(
-        self,
-        thread_id: str,
-        text: str,
-        author: Author,
-        profile: str | None = None,
-        *,
-        reply_to: Quoted | None = None,
-    ) -> AsyncIterator[TurnEvent]:
-        if reply_to is not None:  # the remote graph takes text: the replied-to message leads it
-            text = with_reply_context(text, reply_to.author.name, reply_to.text)
-        turn = self._turn(thread_id, text, author, profile)
-        return self._records.recorded(turn, thread_id, author)
 
     async def _turn(
         self, thread_id: str, text: str, author: Author, profile: str | None

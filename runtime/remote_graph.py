@@ -26,13 +26,11 @@ from community_bot.settings import Settings
 from community_bot.turns import (
     Author,
     FinalReply,
-    Quoted,
     TokenEvent,
     TurnEvent,
-    with_reply_context,
 )
 from nodes.history import AUTHOR_ID, AUTHOR_NAME
-from runtime.thin_client import RemoteTurnError, ThinClient
+from runtime.thin_client import RemoteTurnError, ThinClient, ThinConversation
 
 log = logging.getLogger(__name__)
 
@@ -45,27 +43,13 @@ def server_thread(thread_id: str) -> str:
     return str(uuid.uuid5(THREADS, thread_id))
 
 
-class RemoteConversation:
+class RemoteConversation(ThinConversation):
     """ConversationLike over a LangGraph server."""
 
     def __init__(self, graph: Any, client: Any, records: ThinClient) -> None:
         self._graph = graph  # langgraph.pregel.remote.RemoteGraph
         self._client = client  # its langgraph_sdk client, for thread upkeep
         self._records = records
-
-    def stream_turn(
-        self,
-        thread_id: str,
-        text: str,
-        author: Author,
-        profile: str | None = None,
-        *,
-        reply_to: Quoted | None = None,
-    ) -> AsyncIterator[TurnEvent]:
-        if reply_to is not None:  # the remote graph takes text: the replied-to message leads it
-            text = with_reply_context(text, reply_to.author.name, reply_to.text)
-        turn = self._turn(thread_id, text, author, profile)
-        return self._records.recorded(turn, thread_id, author)
 
     async def _turn(
         self, thread_id: str, text: str, author: Author, profile: str | None

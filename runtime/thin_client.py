@@ -17,7 +17,7 @@ from community_bot.errors import CommunityBotError
 from community_bot.ledger import TurnLedger
 from community_bot.observability.telemetry import ledger_row
 from community_bot.status import StatusReport
-from community_bot.turns import Author, FinalReply, TurnEvent
+from community_bot.turns import Author, FinalReply, Quoted, TurnEvent, with_reply_context
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,32 @@ TITLE_WORDS = 6
 
 class RemoteTurnError(CommunityBotError):
     """A turn the remote graph (AgentCore Runtime, LangGraph server) could not complete."""
+
+
+class ThinConversation:
+    """ConversationLike over a remote runtime: subclasses run one turn there (`_turn`); this
+    class puts a replied-to message in front of the text and records each reply's ledger row."""
+
+    _records: ThinClient
+
+    def stream_turn(
+        self,
+        thread_id: str,
+        text: str,
+        author: Author,
+        profile: str | None = None,
+        *,
+        reply_to: Quoted | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        if reply_to is not None:  # the remote graph takes text: the replied-to message leads it
+            text = with_reply_context(text, reply_to.author.name, reply_to.text)
+        turn = self._turn(thread_id, text, author, profile)
+        return self._records.recorded(turn, thread_id, author)
+
+    def _turn(
+        self, thread_id: str, text: str, author: Author, profile: str | None
+    ) -> AsyncIterator[TurnEvent]:
+        raise NotImplementedError
 
 
 class ThinClient:
