@@ -72,15 +72,16 @@ class SqlitePendingQuestions:
         self._db.close()
 
     async def carry(self, thread_id: str, question: BaseMessage) -> list[BaseMessage]:
-        return await asyncio.to_thread(self._carry, thread_id, question)
+        return await asyncio.to_thread(self.carry_blocking, thread_id, question)
 
     async def pending(self, thread_id: str) -> list[BaseMessage]:
         return await asyncio.to_thread(self._pending, thread_id)
 
     async def answered(self, thread_id: str) -> None:
-        await asyncio.to_thread(self._answered, thread_id)
+        await asyncio.to_thread(self.answered_blocking, thread_id)
 
-    def _carry(self, thread_id: str, question: BaseMessage) -> list[BaseMessage]:
+    def carry_blocking(self, thread_id: str, question: BaseMessage) -> list[BaseMessage]:
+        """`carry` in the calling thread (a worker thread: `community_bot.turn_claim`)."""
         earlier = self._pending(thread_id)
         self._save(thread_id, [*earlier, question])
         return earlier
@@ -100,6 +101,7 @@ class SqlitePendingQuestions:
                 (thread_id, encoded, time.time()),
             )
 
-    def _answered(self, thread_id: str) -> None:
+    def answered_blocking(self, thread_id: str) -> None:
+        """`answered` in the calling thread."""
         with self._lock:
             self._db.execute("DELETE FROM pending_questions WHERE thread_id = ?", (thread_id,))

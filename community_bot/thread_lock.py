@@ -12,7 +12,9 @@ one after another; a writer that waits longer than THREAD_LOCK_TIMEOUT_SECONDS g
 SQLite file in DATA_DIR (a PostgreSQL checkpointer pairs with an advisory-lock implementation).
 A lease names its owner (host, pid) and expires unless its holder renews it, so a process killed
 with `kill -9` blocks its thread for at most LEASE_S, and on the same host not even that: a dead
-pid's lease is taken over at once.
+pid's lease is taken over at once. Taking and dropping a lease each take a worker-thread hop,
+which costs more than the write itself; `hold_with` lets a caller's own small blocking work
+share those two hops (`community_bot.turn_claim`: the turn's saved question).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Protocol
@@ -91,8 +93,17 @@ class SqliteThreadLocks:
     def close(self) -> None:
         self._db.close()
 
+    def hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+        return self.hold_with(thread_id, _nothing, _nothing)
+
     @asynccontextmanager
-    async def hold(self, thread_id: str) -> AsyncIterator[None]:
+    async def hold_with(
+        self, thread_id: str, on_take: Callable[[], None], on_release: Callable[[], None]
+    ) -> AsyncIterator[None]:
+        """`hold`, with the caller's blocking work done in the same worker-thread calls: `on_take`
+        right after the lease is taken (if it raises, the lease is dropped and the error
+        raised), `on_release` right before it is dropped (the lease is dropped even if it
+        raises)."""
         local = self._local.setdefault(thread_id, asyncio.Lock())
         started = time.monotonic()
         try:
@@ -101,31 +112,41 @@ class SqliteThreadLocks:
         except TimeoutError:
             raise ThreadBusyError(thread_id, self._wait_s, "a turn in this process") from None
         try:
-            owner = await self._acquire(thread_id, started)
-            renewing = asyncio.create_task(self._renew(thread_id, owner))
+            owner = await self._acquire(thread_id, started, on_take)
+            every_s = min(RENEW_EVERY_S, self._lease_s / 3)
+            renewal = _Renewal(lambda: self._renew(thread_id, owner), every_s)
             try:
                 yield
             finally:
-                renewing.cancel()
-                with suppress(asyncio.CancelledError):
-                    await renewing
-                await asyncio.to_thread(self._release, thread_id, owner)
+                await renewal.stop()
+                await asyncio.to_thread(self._release_after, thread_id, owner, on_release)
         finally:
             local.release()
             if not local.locked() and self._local.get(thread_id) is local:
                 del self._local[thread_id]
 
-    async def _acquire(self, thread_id: str, started: float) -> str:
+    async def _acquire(self, thread_id: str, started: float, then: Callable[[], None]) -> str:
         owner = uuid.uuid4().hex
         pause = FIRST_PAUSE_S
         while True:
-            holder = await asyncio.to_thread(self._try_take, thread_id, owner)
+            holder = await asyncio.to_thread(self._take_then, thread_id, owner, then)
             if holder is None:
                 return owner
             if time.monotonic() - started + pause > self._wait_s:
                 raise ThreadBusyError(thread_id, self._wait_s, holder)
             await asyncio.sleep(pause)  # another process's turn: back off, then look again
             pause = min(pause * 2, LONGEST_PAUSE_S)
+
+    def _take_then(self, thread_id: str, owner: str, then: Callable[[], None]) -> str | None:
+        """`_try_take`, then `then()` once the lease is ours."""
+        holder = self._try_take(thread_id, owner)
+        if holder is None:
+            try:
+                then()
+            except BaseException:
+                self._release(thread_id, owner)
+                raise
+        return holder
 
     def _try_take(self, thread_id: str, owner: str) -> str | None:
         """Take the lease in one write transaction; None when taken, else who holds it."""
@@ -167,12 +188,10 @@ class SqliteThreadLocks:
         return False
 
     async def _renew(self, thread_id: str, owner: str) -> None:
-        while True:
-            await asyncio.sleep(min(RENEW_EVERY_S, self._lease_s / 3))
-            try:
-                await asyncio.to_thread(self._extend, thread_id, owner)
-            except sqlite3.Error as exc:  # the next renewal may succeed; the turn goes on
-                log.warning("could not renew the lock of thread %r: %s", thread_id, exc)
+        try:
+            await asyncio.to_thread(self._extend, thread_id, owner)
+        except sqlite3.Error as exc:  # the next renewal may succeed; the turn goes on
+            log.warning("could not renew the lock of thread %r: %s", thread_id, exc)
 
     def _extend(self, thread_id: str, owner: str) -> None:
         with self._db_lock:
@@ -181,8 +200,49 @@ class SqliteThreadLocks:
                 (time.time() + self._lease_s, thread_id, owner),
             )
 
+    def _release_after(self, thread_id: str, owner: str, first: Callable[[], None]) -> None:
+        try:
+            first()
+        finally:
+            self._release(thread_id, owner)
+
     def _release(self, thread_id: str, owner: str) -> None:
         with self._db_lock:
             self._db.execute(
                 "DELETE FROM thread_locks WHERE thread_id = ? AND owner = ?", (thread_id, owner)
             )
+
+
+def _nothing() -> None:
+    """No work of the caller's to share a hop with."""
+
+
+class _Renewal:
+    """Renews a held lease every `every_s` seconds until stopped.
+
+    A timer rather than a task that sleeps: nearly every turn ends long before its first
+    renewal, and a timer set and cancelled costs a fraction of a task started and cancelled.
+    """
+
+    def __init__(self, renew: Callable[[], Awaitable[None]], every_s: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._renew = renew
+        self._every_s = every_s
+        self._running: asyncio.Task[None] | None = None
+        self._timer = self._loop.call_later(every_s, self._start)
+
+    def _start(self) -> None:
+        self._running = self._loop.create_task(self._renew_then_rearm())
+
+    async def _renew_then_rearm(self) -> None:
+        await self._renew()
+        self._timer = self._loop.call_later(self._every_s, self._start)
+
+    async def stop(self) -> None:
+        """No renewal after this returns (one under way is cancelled and awaited)."""
+        self._timer.cancel()
+        running = self._running
+        if running is not None and not running.done():
+            running.cancel()
+            with suppress(asyncio.CancelledError):
+                await running

@@ -1,17 +1,22 @@
 """The whole conversation on one screen: nodes, edges, the routing conditions, the checkpointer.
 
-    assemble_prompt → retrieve → route ─┬─ generate ─┬─ split_reply ─┬─ summarize_memory → END
-                                        │            │               └─ END
-                                        └────────────┴─ answer_from_docs → split_reply
+    START ─┬─ assemble_prompt ─┬─ route ─┬─ generate ─┬─ split_reply ─┬─ summarize_memory → END
+           └─ retrieve ────────┘         │            │               └─ END
+                                         └────────────┴─ answer_from_docs → split_reply
 
-`route` chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so
-does `generate` when every model of the fallback chain failed. Both route with a `Command`; their
-`destinations` below are the edges Studio draws (a test checks the drawing against this file). The
-summary is a conditional edge.
+`assemble_prompt` and `retrieve` both start from the question and neither reads what the other
+writes, so they run side by side in the turn's first step, and `route` waits for both. `route`
+chooses a tier; when no model is usable it goes straight to `answer_from_docs`, and so does
+`generate` when every model of the fallback chain failed. `split_reply` goes on to
+`summarize_memory` when enough messages have left the prompt window. All three route with a
+`Command`; their `destinations` below are the edges Studio draws (a test checks the drawing
+against this file).
 
-Nodes and routing functions are `async def`, even those that never await: LangGraph runs a plain
-function on a worker thread, and that hop costs more than these functions themselves (`python -m
-bench --only graph`). Blocking start-up work that Studio needs (building the services from the
+Nodes are `async def`, even those that never await: LangGraph runs a plain function on a worker
+thread, and that hop costs more than these functions themselves (`python -m bench --only graph`).
+Each step of the graph costs LangGraph's step machinery too (`python -m bench --only yardstick`):
+hence the shared first step, and `Command`s rather than conditional edges, which read the whole
+state again. Blocking start-up work that Studio needs (building the services from the
 environment, reading a prompt profile the first time) goes to a worker thread explicitly, once.
 """
 
@@ -30,14 +35,9 @@ from nodes.retrieve import retrieve
 from nodes.route import route
 from nodes.split_reply import split_reply
 from nodes.state import BotState, InputState, OutputState, State
-from nodes.summarize_memory import summarize_memory, summary_due
+from nodes.summarize_memory import summarize_memory
 
 Graph = CompiledStateGraph[State, Context, InputState, OutputState]
-
-
-async def summary_or_end(state: State) -> str:
-    """Fold old messages into the summary once enough have left the prompt window."""
-    return "summarize_memory" if summary_due(state) else END
 
 
 def build_graph(
@@ -61,13 +61,13 @@ def build_graph(
     builder.add_node("route", route, destinations=("generate", "answer_from_docs"))
     builder.add_node("generate", generate, destinations=("split_reply", "answer_from_docs"))
     builder.add_node("answer_from_docs", answer_from_docs)
-    builder.add_node("split_reply", split_reply)
+    builder.add_node("split_reply", split_reply, destinations=("summarize_memory", END))
     builder.add_node("summarize_memory", summarize_memory)
 
     builder.add_edge(START, "assemble_prompt")
-    builder.add_edge("assemble_prompt", "retrieve")
+    builder.add_edge(START, "retrieve")
+    builder.add_edge("assemble_prompt", "route")
     builder.add_edge("retrieve", "route")
     builder.add_edge("answer_from_docs", "split_reply")
-    builder.add_conditional_edges("split_reply", summary_or_end, ["summarize_memory", END])
     builder.add_edge("summarize_memory", END)
     return builder.compile(checkpointer=checkpointer, store=store, name="community-bot")

@@ -7,6 +7,7 @@ there `services` is empty and nodes fall back to services built once from the en
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated
@@ -37,7 +38,7 @@ def services_of(runtime: Runtime[Context]) -> Services:
 
 
 async def opened_services(runtime: Runtime[Context]) -> Services:
-    """`services_of` for the first node of a turn: building the environment's services reads
+    """`services_of` for the first nodes of a turn: building the environment's services reads
     files and opens the index, so in Studio that happens once, on a worker thread."""
     context = runtime.context
     if context is not None and context.services is not None:
@@ -45,8 +46,16 @@ async def opened_services(runtime: Runtime[Context]) -> Services:
     return await asyncio.to_thread(_environment_services)
 
 
-@cache
+_building = threading.Lock()  # the first nodes of a Studio turn ask at once: build only once
+
+
 def _environment_services() -> Services:
+    with _building:
+        return _built_environment_services()
+
+
+@cache
+def _built_environment_services() -> Services:
     from community_bot.settings import load_settings
     from nodes.services import build_services
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from nodes.context import Context, services_of
+from nodes.context import Context, opened_services
 from nodes.history import follow_up_of, latest_question
 from nodes.state import State
 
 
 async def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    services = services_of(runtime)
+    services = await opened_services(runtime)  # a first node, beside assemble_prompt
     query = retrieval_query(state, services.settings.follow_up_window_seconds)
     passages, outcome = await services.knowledge.retrieve(query)
     return {"passages": passages, "retrieval": outcome}

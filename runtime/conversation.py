@@ -19,6 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from community_bot import transcripts
 from community_bot.pending import PendingQuestions
 from community_bot.thread_lock import ThreadLocks
+from community_bot.turn_claim import turn_claims
 from community_bot.turns import Author, FinalReply, Quoted, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
 from nodes.history import human_kwargs
@@ -56,7 +57,8 @@ class Conversation:
     keeps only a thread's latest checkpoint, dropping older ones as it saves. Before that the
     question itself is saved (`community_bot.pending`), so a crash mid-answer forgets nothing,
     and a turn holds its thread's lock (`community_bot.thread_lock`) from before it reads the
-    history to after it saves, so concurrent writers, in any process, never drop a turn.
+    history to after it saves, so concurrent writers, in any process, never drop a turn. The
+    lock and the saved question are taken and let go together (`community_bot.turn_claim`).
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class Conversation:
         self._observer = observer
         self._locks = locks
         self._pending = pending
+        self._claims = turn_claims(locks, pending)
 
     async def stream_turn(
         self,
@@ -105,14 +108,20 @@ class Conversation:
             if self._observer is not None
             else nullcontext(_unobserved)
         )
+        human = HumanMessage(
+            content=text,
+            additional_kwargs=human_kwargs(author, time.time(), reply_to),
+            id=str(uuid.uuid4()),
+        )
         with watch as answered:
-            async with self._hold(thread_id):
-                async for event in self._run_graph(
-                    run_id, thread_id, text, author, profile, reply_to
-                ):
+            # Saved before any model is called; a question left by a crashed turn comes along.
+            async with self._claims.claim(thread_id, human) as claim:
+                asked: list[AnyMessage] = [*cast(list[AnyMessage], claim.carried), human]
+                async for event in self._run_graph(run_id, thread_id, asked, author, profile):
                     if isinstance(event, FinalReply):
                         answered(event)
                     yield event
+                claim.answered = True  # the checkpoint holding the answer is saved
 
     def _hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(thread_id) if self._locks is not None else nullcontext()
@@ -121,24 +130,15 @@ class Conversation:
         self,
         run_id: str,
         thread_id: str,
-        text: str,
+        asked: list[AnyMessage],
         author: Author,
         profile: str | None,
-        reply_to: Quoted | None = None,
     ) -> AsyncIterator[TurnEvent]:
         started = time.perf_counter()
         config: RunnableConfig = {
             "configurable": {"thread_id": thread_id},
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
-        human = HumanMessage(
-            content=text,
-            additional_kwargs=human_kwargs(author, time.time(), reply_to),
-            id=str(uuid.uuid4()),
-        )
-        # Saved before any model is called; a question left by a crashed turn comes along.
-        carried = await self._pending.carry(thread_id, human) if self._pending else []
-        asked: list[AnyMessage] = [*cast(list[AnyMessage], carried), human]
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(
@@ -167,8 +167,6 @@ class Conversation:
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                     )
                     yield final
-        if self._pending is not None:  # the checkpoint holding the answer is saved
-            await self._pending.answered(thread_id)
 
     async def ask(
         self, thread_id: str, text: str, author: Author, profile: str | None = None
