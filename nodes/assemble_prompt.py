@@ -8,10 +8,11 @@ speaker's name, because several people talk in one channel.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any, cast
 
-from langchain_core.messages import AnyMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 from langgraph.runtime import Runtime
 
@@ -50,7 +51,7 @@ def trim_history(
         trim_messages(
             recent,
             max_tokens=max_tokens,
-            token_counter=count_tokens_approximately,
+            token_counter=_count_tokens,
             strategy="last",
             start_on="human",
             allow_partial=False,
@@ -58,6 +59,16 @@ def trim_history(
     )
     trimmed = [m for m in trimmed if not isinstance(m, SystemMessage)]
     return trimmed or recent[-1:]
+
+
+def _count_tokens(messages: list[BaseMessage]) -> int:
+    """`count_tokens_approximately`, with its signature worked out once: `trim_messages` reads
+    the counter's signature on every call (to see whether it counts one message or a list), and
+    working it out cost 25 µs, more than counting a window of messages."""
+    return count_tokens_approximately(messages)
+
+
+_count_tokens.__signature__ = inspect.signature(_count_tokens)  # type: ignore[attr-defined]
 
 
 def _with_speaker(message: AnyMessage) -> AnyMessage:
