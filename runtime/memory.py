@@ -38,7 +38,9 @@ async def open_memory(settings: Settings, stack: AsyncExitStack) -> Memory:
         from community_bot.storage.pg_memory import open_postgres_memory
 
         url = settings.database_url.get_secret_value()
-        shared = await stack.enter_async_context(open_postgres_memory(url))
+        shared = await stack.enter_async_context(
+            open_postgres_memory(url, settings.thread_lock_timeout_seconds)
+        )
         return Memory(shared.checkpointer, shared.store, shared.locks, shared.pending)
     data, memory = settings.data_dir, settings.checkpoint_path
     with named(memory, "the conversation memory"):
