@@ -18,7 +18,9 @@ from tests.emulators.bedrock_runtime import aws_env
 from tests.emulators.hang import HangServer
 from tests.faults.conftest import CLI_TIMEOUT_S, ROOT, EnvFactory, cli_command, run_cli
 
-WRITERS = 20
+# Before the per-thread lock all but one or two of any such crowd vanished; six processes keep the
+# proof at a third of the start-up CPU. `python -m bench --only faults` measures 20.
+WRITERS = 6
 INSTALL = "How do I install community-bot on my Mac?"
 
 
@@ -39,7 +41,7 @@ def humans(history: list[BaseMessage]) -> list[str]:
     return [str(m.content) for m in history if m.type == "human"]
 
 
-def test_twenty_concurrent_writers_on_one_channel_keep_every_turn(
+def test_concurrent_writers_on_one_channel_keep_every_turn(
     cli_env: EnvFactory, tmp_path: Path
 ) -> None:
     env = cli_env(THREAD_LOCK_TIMEOUT_SECONDS="900")
