@@ -9,7 +9,9 @@ from discord_bot import wording
 from runtime.app import open_app
 from tests.discord.conftest import make_settings, running_bot, scripted
 from tests.discord.test_run_command import WITHIN_S, start_bot, stop_bot
+from tests.emulators.bedrock_runtime import aws_env
 from tests.emulators.discord import DiscordEmulator
+from tests.emulators.hang import HangServer
 from tests.emulators.ollama import OllamaEmulator, answer
 
 STREAMED = " ".join(f"word{n}" for n in range(80))
@@ -144,3 +146,46 @@ async def test_after_kill_9_mid_answer_the_question_is_answered_again_and_rememb
     assert [m.content for m in history if m.type == "human"] == [mac, tier]
     assert sum(m.type == "ai" for m in history) == 2
     assert unanswered is None
+
+
+async def test_after_kill_9_before_the_first_word_the_question_is_answered_and_remembered_once(
+    emulator, tmp_path
+):
+    emu: DiscordEmulator = emulator
+    general = emu.general  # type: ignore[attr-defined]
+    data_dir, thread = tmp_path / "data", f"discord:{emu.general}"  # type: ignore[attr-defined]
+    mac = "How do I install it on my Mac?"
+
+    async def memory() -> tuple[list[str], str | None]:
+        settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+        async with open_app(settings, background=False) as app:
+            history = await app.conversation.history(thread)
+            waiting = await app.conversation.unanswered(thread)
+        humans = [str(m.content) for m in history if m.type == "human"]
+        return humans, None if waiting is None else str(waiting.content)
+
+    with HangServer() as hang:  # the model that never says a word
+        bot = await start_bot(emu, data_dir, **aws_env(hang.url), TURN_TIMEOUT_SECONDS="600")
+        try:
+            await emu.send_user_message(general, emu.alice, mac)  # type: ignore[attr-defined]
+            assert await asyncio.to_thread(hang.wait_for_connections, 1, WITHIN_S)
+        finally:
+            bot.kill()
+            await bot.wait()
+    assert emu.bot_messages(general) == []
+    assert await memory() == ([mac], mac)  # saved before the model ran, never answered
+
+    with OllamaEmulator() as ollama:
+        ollama.script("llama3.2:3b", answer("Use Homebrew: brew install community-bot."))
+        env = {"BACKEND_MODE": "ollama", "OLLAMA_BASE_URL": ollama.url}
+        bot = await start_bot(emu, data_dir, OLLAMA_MODEL="llama3.2:3b", **env)
+        try:
+            await emu.wait_for(
+                lambda: any("brew install" in text for text in emu.bot_texts(general)),
+                what="the question answered after the restart",
+                within=WITHIN_S,
+            )
+        finally:
+            await stop_bot(bot)
+    assert len(emu.bot_messages(general)) == 1
+    assert await memory() == ([mac], None)
