@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from community_bot.settings import Settings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted
 from discord_bot import wording
 from discord_bot.addressing import addressed_to_another, clean_text, is_chit_chat, replied_to
@@ -286,10 +287,12 @@ class Runtime:
         channel_id = interaction.channel_id or 0
 
         async def job() -> None:
-            await self.backend.conversation.reset(thread_id_for(channel_id))
-            await interaction.followup.send(
-                wording.RESET_DONE, allowed_mentions=NO_MENTIONS, ephemeral=True
-            )
+            try:
+                await self.backend.conversation.reset(thread_id_for(channel_id))
+                said = wording.RESET_DONE
+            except ThreadBusyError:  # another process's turn holds the memory: kept, and said so
+                said = wording.RESET_BUSY
+            await interaction.followup.send(said, allowed_mentions=NO_MENTIONS, ephemeral=True)
 
         self.queues.submit(channel_id, job)
 

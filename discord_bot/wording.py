@@ -19,6 +19,10 @@ _BLANK_BEFORE_CLOSER = re.compile(r"\n\n([ \t]*(?:`{3,}|~{3,}))$")
 
 TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
 RESET_DONE = "Done: I've forgotten this channel's conversation."
+RESET_BUSY = (
+    "I'm still answering in this channel, so I haven't forgotten anything yet. "
+    "Please run /reset again in a moment."
+)
 RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
 DMS_DISABLED = "I only answer in the server's channels."
 EMPTY_QUESTION = "Ask me something and I'll look it up."

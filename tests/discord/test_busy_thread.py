@@ -18,7 +18,9 @@ from discord_bot.wording import with_sources
 from runtime.app import open_app
 from tests.discord.conftest import make_settings, running_bot
 from tests.discord.recording import RecordingApp
+from tests.discord.test_commands import follow_ups
 from tests.discord.test_run_command import ROOT, WITHIN_S
+from tests.emulators import discord_payloads as p
 from tests.emulators.discord import DiscordEmulator
 
 QUESTION = "How do I install the bot?"
@@ -89,6 +91,34 @@ async def test_a_question_on_a_thread_another_process_holds_is_answered_once_it_
     assert first["message_reference"]["message_id"] == str(asked)  # the answer replies instead
     assert [m.content for m in history if m.type == "human"] == [QUESTION]
     assert unanswered is None
+
+
+async def test_reset_while_another_process_holds_the_thread_says_so_and_forgets_nothing(
+    emulator, tmp_path
+):
+    emu: DiscordEmulator = emulator
+    general = emu.general  # type: ignore[attr-defined]
+    thread = f"discord:{general}"
+    settings = make_settings(emu, tmp_path / "data", thread_lock_timeout_seconds=0.5)
+    async with open_app(settings) as app:
+        recorded = RecordingApp(app, emu.changed)
+        async with running_bot(emu, settings, recorded):
+            await emu.send_user_message(general, emu.alice, QUESTION)  # type: ignore[attr-defined]
+            await emu.wait_for(lambda: recorded.conversation.finals, what="the answer")
+            holder = await hold_thread(tmp_path / "data", thread)
+            try:
+                reset = await emu.invoke_slash(
+                    "reset",
+                    channel_id=general,
+                    user_id=emu.mod,  # type: ignore[attr-defined]
+                    member_permissions=p.MEMBER_PERMISSIONS | p.MANAGE_MESSAGES,
+                )
+                await emu.wait_for(lambda: follow_ups(emu, reset), what="the reply to /reset")
+            finally:
+                await let_go(holder)
+            history = await app.conversation.history(thread)
+    assert follow_ups(emu, reset) == [wording.RESET_BUSY]
+    assert [m.content for m in history if m.type == "human"] == [QUESTION]
 
 
 class _Outlet:
