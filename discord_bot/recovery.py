@@ -80,9 +80,11 @@ class Recovery:
         """Mark the cut-off answer, then answer its questions anew (all of a burst at once)."""
         runtime, first = self._runtime, group[0]
         assert first.answer_channel_id is not None
-        where = runtime.client.get_channel(first.answer_channel_id) or channel
-        assert isinstance(where, discord.abc.Messageable)
         ids = [unfinished.question_id for unfinished in group]
+        where = await self._channel(first.answer_channel_id)
+        if where is None:  # the thread it was answered in is gone: so is the half answer
+            runtime.inflight.done(ids)
+            return
         questions = [q for i in ids if (q := await _fetch(channel, i)) is not None]
         last = await _fetch(where, first.answer_ids[-1])
         if last is not None:
@@ -95,6 +97,16 @@ class Recovery:
             return
         log.info("answering %s again: the answer was cut off by a restart", ids)
         await runtime.answer_again(questions, where, first.answer_channel_id, ids)
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable | None:
+        """A channel or thread, from the cache or, for a thread not in it, from Discord."""
+        client = self._runtime.client
+        try:
+            found = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+        except discord.NotFound:
+            return None
+        assert isinstance(found, discord.abc.Messageable)
+        return found
 
     async def _backfill(self) -> None:
         runtime, client, me = self._runtime, self._runtime.client, self._runtime.me
