@@ -1,15 +1,14 @@
 """After a crash or an outage, find what was asked and never answered.
 
 On the first READY of a process, the in-flight records a killed process left behind (read when
-the runtime was built, before this process accepted anything) are settled:
-a question whose answer never started is answered now; an answer cut off half way is edited to
-say so, and the question is answered again below it. The conversation saved such a question
-before its turn ran and the turn itself never (a turn is saved when it ends), so the new answer
-comes from that saved copy: the member need not ask again, and memory holds the question once.
-On every READY (a new session: Discord would not resume the old one, so the
-events in between are lost), each answered channel's history since the last message seen is
-read back, at most DISCORD_BACKFILL_MINUTES, and what was addressed to the bot is handled as if
-it had just arrived.
+the runtime was built, before this process accepted anything) are settled: a question whose
+answer never started is answered now; an answer cut off half way is edited to say so, and its
+question is answered again below it. A question is saved in the conversation before its turn
+runs, the turn only when it ends, so the new answer comes from that saved copy
+(`stream_unanswered`): the member need not ask again, and memory holds the question once. On
+every READY (a new session: Discord would not resume the old one, so the events in between are
+lost), each answered channel's history since the last message seen is read back, at most
+DISCORD_BACKFILL_MINUTES, and what was addressed to the bot is handled as if it had just arrived.
 """
 
 from __future__ import annotations
