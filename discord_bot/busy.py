@@ -38,24 +38,24 @@ async def when_free(
     once the patience is spent. The notice shown meanwhile is removed when the answer starts."""
     began, pause = clock(), FIRST_PAUSE_S
     notice: int | None = None
-    while True:
-        events = start()
-        try:
-            first = await anext(events)
-            break
-        except StopAsyncIteration:
-            await _remove(outlet, notice)
-            return
-        except ThreadBusyError as busy:
-            if clock() - began + pause > BUSY_PATIENCE_S:
-                await _remove(outlet, notice)
-                raise
-            log.info("thread %s is busy (%s); trying again", busy.thread_id, busy.holder)
-            if notice is None:
-                notice = await _tell(outlet)
-            await asyncio.sleep(pause)  # a back-off between tries, each of which waits itself
-            pause = min(pause * 2, LONGEST_PAUSE_S)
-    await _remove(outlet, notice)
+    try:
+        while True:
+            events = start()
+            try:
+                first = await anext(events)
+                break
+            except StopAsyncIteration:
+                return
+            except ThreadBusyError as busy:
+                if clock() - began + pause > BUSY_PATIENCE_S:
+                    raise
+                log.info("thread %s is busy (%s); trying again", busy.thread_id, busy.holder)
+                if notice is None:
+                    notice = await _tell(outlet)
+                await asyncio.sleep(pause)  # a back-off between tries, each of which waits
+                pause = min(pause * 2, LONGEST_PAUSE_S)
+    finally:  # answered, given up, or stopped (the next start answers it): the notice has served
+        await _remove(outlet, notice)
     yield first
     async for event in events:
         yield event

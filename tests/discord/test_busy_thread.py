@@ -127,12 +127,14 @@ class _Outlet:
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.deleted: list[int] = []
+        self.told = asyncio.Event()  # set once something was sent
 
     async def typing(self) -> None:
         """Nothing to show."""
 
     async def send(self, content: str) -> int:
         self.sent.append(content)
+        self.told.set()
         return len(self.sent)
 
     async def edit(self, message_id: int, content: str) -> None:
@@ -157,6 +159,21 @@ async def test_a_thread_busy_past_the_patience_is_given_up_with_the_notice_remov
     assert len(tries) == 3
     assert outlet.sent == [wording.THREAD_BUSY]  # said once, not per try
     assert outlet.deleted == [1]
+
+
+async def test_a_wait_stopped_by_a_shutdown_takes_its_notice_back() -> None:
+    outlet = _Outlet()
+
+    async def busy() -> AsyncIterator[TurnEvent]:
+        raise ThreadBusyError("discord:1", 120, "pid 7 on elsewhere")
+        yield TokenEvent("never")
+
+    waiting = asyncio.create_task(anext(when_free(busy, outlet)))
+    await outlet.told.wait()
+    waiting.cancel()  # the shutdown's grace ran out; the record stays for the next start
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert (outlet.sent, outlet.deleted) == ([wording.THREAD_BUSY], [1])
 
 
 async def test_a_turn_that_finds_the_thread_free_shows_no_notice() -> None:
