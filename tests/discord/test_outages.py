@@ -189,3 +189,12 @@ async def test_after_kill_9_before_the_first_word_the_question_is_answered_and_r
             await stop_bot(bot)
     assert len(emu.bot_messages(general)) == 1
     assert await memory() == ([mac], None)
+
+
+def test_marking_a_half_answer_again_after_a_second_restart_keeps_one_note() -> None:
+    half = "Install it with\n```sh\nbrew inst"
+    once = wording.interrupted(half, note=wording.ANSWERING_AGAIN)
+    assert once.endswith("```\n\n" + wording.ANSWERING_AGAIN)  # the open fence is closed
+    assert wording.interrupted(once, note=wording.ANSWERING_AGAIN) == once
+    deleted = wording.interrupted(once)  # the question is gone meanwhile: the older wording
+    assert deleted.count("I was interrupted") == 1 and deleted.endswith(wording.INTERRUPTED)
