@@ -12,13 +12,14 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from community_bot.settings import Settings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted
 from discord_bot import wording
 from discord_bot.addressing import addressed_to_another, clean_text, is_chit_chat, replied_to
@@ -105,6 +106,7 @@ class Runtime:
         self._pointed: set[tuple[int, int]] = set()
         # Messages already handled: a backfill or a recovery may meet them again.
         self._handled: OrderedDict[int, None] = OrderedDict()
+        self._again: set[int] = set()  # accepted before a crash, never started (`ask_again`)
         self._client: discord.Client | None = None
         self.tree: app_commands.CommandTree[discord.Client] | None = None
 
@@ -155,19 +157,7 @@ class Runtime:
         if route.outside:
             await self._point_elsewhere(message)
             return
-        text = clean_text(message, me)
-        if route.forum_post:  # a forum post's title is part of its question
-            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
-        if message.attachments:
-            attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
-            if attached.unread:
-                note = wording.some_files_not_read(attached.unread)
-                await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
-            if not text and not attached.text:
-                return
-            typed, text = text, "\n\n".join(part for part in (text, attached.text) if part)
-        else:
-            typed = text
+        typed, text = await self._read(message, me, forum_post=route.forum_post)
         if not text:
             return
         to_another = addressed_to_another(message, me)
@@ -181,6 +171,27 @@ class Runtime:
                 await self._say(message, refusal)
             return
         self._accept(_Asked(message, route, text, self._quoted(message, me), typed, to_another))
+
+    async def _read(
+        self,
+        message: discord.Message,
+        me: discord.abc.User,
+        *,
+        forum_post: bool,
+        notes: bool = True,
+    ) -> tuple[str, str]:
+        """(typed, question): what the member typed, and that with the text of the attached
+        files; `notes` tells the member which files could not be read."""
+        text = clean_text(message, me)
+        if forum_post:  # a forum post's title is part of its question
+            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
+        if not message.attachments:
+            return text, text
+        attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
+        if attached.unread and notes:
+            note = wording.some_files_not_read(attached.unread)
+            await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
+        return text, "\n\n".join(part for part in (text, attached.text) if part)
 
     def _quoted(self, message: discord.Message, me: discord.abc.User) -> Quoted | None:
         target = replied_to(message)
@@ -276,12 +287,57 @@ class Runtime:
         channel_id = interaction.channel_id or 0
 
         async def job() -> None:
-            await self.backend.conversation.reset(thread_id_for(channel_id))
-            await interaction.followup.send(
-                wording.RESET_DONE, allowed_mentions=NO_MENTIONS, ephemeral=True
-            )
+            try:
+                await self.backend.conversation.reset(thread_id_for(channel_id))
+                said = wording.RESET_DONE
+            except ThreadBusyError:  # another process's turn holds the memory: kept, and said so
+                said = wording.RESET_BUSY
+            await interaction.followup.send(said, allowed_mentions=NO_MENTIONS, ephemeral=True)
 
         self.queues.submit(channel_id, job)
+
+    # --- after a crash (Recovery) --------------------------------------------------------
+
+    async def ask_again(self, message: discord.Message) -> None:
+        """A question accepted before a crash whose answer never started: handled as new,
+        except that a copy the conversation saved before the crash is answered, not repeated."""
+        self._again.add(message.id)
+        try:
+            await self.on_message(message)
+        finally:
+            if message.id not in self.pending:  # not accepted this time: nothing to mark
+                self._again.discard(message.id)
+
+    async def answer_again(
+        self,
+        questions: list[discord.Message],
+        where: discord.abc.Messageable,
+        where_id: int,
+        question_ids: list[int],
+    ) -> None:
+        """Queue a new answer in `where` (the questions' channel, or the thread opened for
+        them) to questions whose answer a crash cut off. They are put as the cut-off turn put
+        them, so the conversation answers the copy it saved and remembers them once."""
+        me = self.me
+        assert me is not None
+        texts = []
+        for message in questions:
+            self._handled[message.id] = None  # a backfill must not answer it a third time
+            route = route_message(message, me, self.settings)
+            forum_post = route is not None and route.forum_post
+            texts.append((await self._read(message, me, forum_post=forum_post, notes=False))[1])
+        first, last = questions[0], questions[-1]
+        turn = Turn(
+            thread_id_for(where_id),
+            "\n".join(texts),
+            author_of(first.author),
+            profile_for(self.settings, where_id, getattr(where, "parent_id", None)),
+            self._quoted(first, me),
+            question_ids,
+            again=True,
+        )
+        in_place = where_id == last.channel.id  # else a thread of its own: no reply needed
+        self._queue(where_id, ChannelOutlet(where, reply_to=last if in_place else None), turn)
 
     # --- turns -------------------------------------------------------------------------
 
@@ -292,8 +348,12 @@ class Runtime:
 
     async def _start(self, burst: list[_Asked]) -> None:
         """The burst's turn begins: its questions as they read now (edited, some deleted)."""
+        again = False
         for asked in burst:
             self.pending.pop(asked.message.id, None)
+            if asked.message.id in self._again:
+                self._again.discard(asked.message.id)
+                again = True
         live = [asked for asked in burst if not asked.deleted]
         if not live:
             return
@@ -311,6 +371,7 @@ class Runtime:
             route.profile,
             first.reply_to,
             [asked.message.id for asked in live],
+            again,
         )
         if route.open_thread:
             await self._answer_in_new_thread(first.message, turn)
@@ -345,14 +406,7 @@ class Runtime:
             await self._run(message.channel.id, ChannelOutlet(message.channel, message), turn)
             return
         self.background.run(self._rename(thread, turn.text, provisional))
-        in_thread = Turn(
-            thread_id_for(thread.id),
-            turn.text,
-            turn.author,
-            turn.profile,
-            turn.reply_to,
-            turn.question_ids,
-        )
+        in_thread = replace(turn, thread_id=thread_id_for(thread.id))
         await self._run(thread.id, ChannelOutlet(thread), in_thread)
 
     async def _rename(self, thread: discord.Thread, question: str, provisional: str) -> None:
@@ -377,6 +431,8 @@ class Runtime:
 
     def _answered(self, turn: Turn) -> Callable[[list[int], FinalReply], None]:
         def remember(message_ids: list[int], final: FinalReply) -> None:
+            # Shown in full: a crash from here on (memory upkeep) must not answer it again.
+            self.inflight.done(turn.question_ids)
             ref = TurnRef(turn.thread_id, final.run_id)
             for user_id, score in self.answers.remember(message_ids, ref):
                 self.background.run(self._record_vote(ref, user_id, score))
