@@ -88,7 +88,7 @@ def build_services(settings: Settings) -> Services:
     services = Services(
         settings=settings,
         knowledge=Knowledge.from_settings(settings),
-        models=build_gateway(settings),
+        models=build_gateway(settings.models, settings.memory),
         router=partial(decide, quality_bias=settings.router_quality_bias),
     )
     services.profile()  # a missing profile is a start-up error, not a failing first message

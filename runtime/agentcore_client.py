@@ -167,7 +167,7 @@ async def open_agentcore_backend(settings: Settings) -> AsyncIterator[AgentCoreB
 
     config = Config(read_timeout=READ_TIMEOUT_S, retries={"max_attempts": 2, "mode": "standard"})
     client = boto3.client("bedrock-agentcore", region_name=settings.aws_region, config=config)
-    ledger = open_ledger(settings)
+    ledger = open_ledger(settings.memory)
     try:
         yield AgentCoreBackend(settings, client, ledger)
     finally:

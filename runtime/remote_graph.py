@@ -145,7 +145,7 @@ async def open_remote_backend(settings: Settings) -> AsyncIterator[RemoteBackend
         timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S, READ_TIMEOUT_S, CONNECT_TIMEOUT_S),
     )
     graph = RemoteGraph(settings.langgraph_assistant, client=client)
-    ledger = open_ledger(settings)
+    ledger = open_ledger(settings.memory)
     try:
         yield RemoteBackend(settings, graph, client, ledger)
     finally:

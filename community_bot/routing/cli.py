@@ -110,7 +110,7 @@ def _route(args: argparse.Namespace, settings: Settings) -> int:
         return _evaluate(args.eval, settings)
     from community_bot.models import build_gateway
 
-    gateway = build_gateway(settings)
+    gateway = build_gateway(settings.models, settings.memory)
     try:
         if args.jsonl is None:
             request = RouteRequest(
@@ -156,7 +156,7 @@ def _evaluate(path: Path, settings: Settings) -> int:
         _report(path, line)
     if not outcomes:
         raise CommunityBotError(f"{path}: no labeled messages to evaluate")
-    print(report(outcomes, CostModel.from_settings(settings), f"Routing quality: {path}"))
+    print(report(outcomes, CostModel.from_settings(settings.models), f"Routing quality: {path}"))
     return 1 if bad else 0
 
 

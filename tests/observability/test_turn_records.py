@@ -36,8 +36,10 @@ def gateway(
     make_settings: Callable[..., Settings], bedrock: BedrockEmulator
 ) -> Iterator[RoutedGateway]:
     """The production gateway on the Bedrock emulator: micro, lite and pro tiers, fast backoff."""
+    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
     gateway = RoutedGateway(
-        make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO),
+        settings.models,
+        settings.memory,
         backoff_base_s=0.001,
         backoff_cap_s=0.002,
         probe_timeout_s=0.5,
