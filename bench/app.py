@@ -33,5 +33,7 @@ async def bench_app(
     # it short questions and every running summary would skip the model.
     settings = bench_settings(data_dir, **({"ollama_model": "bench-small"} | overrides))
     gateway = BenchGateway(settings.models, settings.memory, model)
-    async with open_app(settings, Services(settings, knowledge, gateway, decide)) as app:
+    async with open_app(
+        settings, Services(settings.memory, settings.prompts, knowledge, gateway, decide)
+    ) as app:
         yield app

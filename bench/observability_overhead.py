@@ -80,7 +80,9 @@ async def turn_cpu_ms(folder: Path, **tracing: object) -> float:
     (LangSmith serialises and compresses on background threads) until the app has closed."""
     settings = Settings(data_dir=folder, _env_file=None, **tracing)  # type: ignore[arg-type]
     knowledge = FixedKnowledge([passage("Install with pip.")])
-    services = Services(settings, knowledge, ScriptedGateway(), length_router)
+    services = Services(
+        settings.memory, settings.prompts, knowledge, ScriptedGateway(), length_router
+    )
     async with open_app(settings, services) as app:
         await app.conversation.ask("discord:0", "warm up", AUTHOR)
         started = time.process_time()

@@ -18,7 +18,7 @@ from nodes.state import State
 
 async def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = services_of(runtime)
-    query = retrieval_query(state, services.settings.follow_up_window_seconds)
+    query = retrieval_query(state, services.memory.follow_up_window_seconds)
     passages, outcome = await services.knowledge.retrieve(query)
     return {"passages": passages, "retrieval": outcome}
 

@@ -153,7 +153,7 @@ async def test_terminal_commands_leave_the_metrics_port_to_the_bot(
     async with conversation_app(metrics_port=0) as bot:
         assert bot.telemetry.metrics_server is not None
         settings = make_settings(metrics_port=bot.telemetry.metrics_server.port)
-        services = Services(settings, knowledge, gateway, length_router)
+        services = Services(settings.memory, settings.prompts, knowledge, gateway, length_router)
         async with open_app(settings, services, background=False) as terminal:
             assert terminal.telemetry.metrics_server is None
             reply = await terminal.conversation.ask("terminal", QUESTION, ALICE)
