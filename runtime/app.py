@@ -137,7 +137,7 @@ async def open_app(
                 with named(data, "the local knowledge index in"):
                     await prepare()
             # On DATABASE_URL: its schema is set up one process at a time across every host.
-            memory = await open_memory(settings, stack)
+            memory = await open_memory(settings.memory, stack)
             with named(data / "turns.sqlite", "the turn ledger"):
                 ledger = open_ledger(settings.memory)
             stack.callback(ledger.close)
