@@ -16,9 +16,6 @@ from community_bot.turns import Author, FinalReply, TokenEvent
 from tests.emulators.bedrock_runtime import BedrockEmulator, Behaviour, answer, fail
 from tests.fakes import FixedKnowledge
 from tests.graph.conftest import OpenApp
-from tests.models.conftest import aws_isolated, bedrock, bedrock_server
-
-__all__ = ["aws_isolated", "bedrock", "bedrock_server"]
 
 MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="7", name="Alice")

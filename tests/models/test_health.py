@@ -13,8 +13,8 @@ from community_bot.models import RoutedGateway
 from community_bot.models.health import FAILURES_TO_OPEN, CircuitBreaker
 from community_bot.settings import Settings
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
-from tests.emulators.ollama import OllamaEmulator, refused_url
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, refused_url
+from tests.models.conftest import MakeGateway
 
 PRO, LITE = "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0"
 QUESTION = [HumanMessage("Why does the build fail on Windows?")]

@@ -19,10 +19,7 @@ from runtime.app import open_app
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
 from tests.fakes import FixedKnowledge, length_router
 from tests.graph.conftest import OpenApp
-from tests.models.conftest import aws_isolated, bedrock, bedrock_server
 from tests.observability.conftest import scrape, value
-
-__all__ = ["aws_isolated", "bedrock", "bedrock_server"]
 
 MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="4242", name="Alice")
