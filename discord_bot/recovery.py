@@ -109,11 +109,11 @@ class Recovery:
 
     async def _backfill(self) -> None:
         runtime, client, me = self._runtime, self._runtime.client, self._runtime.me
-        minutes = runtime.settings.discord_backfill_minutes
+        minutes = runtime.discord.discord_backfill_minutes
         if me is None or minutes <= 0:
             return
         horizon = discord.utils.time_snowflake(datetime.now(UTC) - timedelta(minutes=minutes))
-        for channel_id in sorted(runtime.settings.answer_channel_ids):
+        for channel_id in sorted(runtime.discord.answer_channel_ids):
             if not runtime.accepting:
                 return
             seen = runtime.inflight.last_seen(channel_id)

@@ -13,12 +13,13 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
 from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted
 from discord_bot import wording
@@ -82,15 +83,28 @@ class _Background:
 
 
 class Runtime:
-    """State shared by the handlers of one client: queues, limits, the answer index."""
+    """State shared by the handlers of one client: queues, limits, the answer index.
 
-    def __init__(self, settings: Settings, backend: Backend) -> None:
+    It reads the Discord settings, plus two values from other groups that the caller passes:
+    `data_dir` (DATA_DIR: where questions in flight survive a crash) and `reply_limit`
+    (MAX_RESPONSE_CHARS: the longest message of a streamed reply).
+    """
+
+    def __init__(
+        self,
+        discord_settings: DiscordSettings,
+        backend: Backend,
+        *,
+        data_dir: Path,
+        reply_limit: int,
+    ) -> None:
         self.backend = backend
-        self.settings = settings
+        self.discord = discord_settings
+        self.reply_limit = reply_limit
         self.queues = ChannelQueues()
         self.answers = AnswerIndex()
-        self.budget = RequestBudget(settings.discord_max_requests_per_second)
-        self.inflight = InFlight(settings.data_dir / "discord.sqlite")
+        self.budget = RequestBudget(discord_settings.discord_max_requests_per_second)
+        self.inflight = InFlight(data_dir / "discord.sqlite")
         # What an earlier process left unfinished, read before this one accepts anything.
         self.left_over = self.inflight.unfinished()
         self.accepting = True
@@ -98,10 +112,10 @@ class Runtime:
         self.waiting = WaitingIndicators(self._waiting_in)
         self.background = _Background()
         self._limiter = UserRateLimiter(
-            self.settings.rate_limit_per_minute, self.settings.rate_limit_burst
+            self.discord.rate_limit_per_minute, self.discord.rate_limit_burst
         )
         self._bursts: Debouncer[_Asked] = Debouncer(
-            self.settings.discord_debounce_seconds, self._queue_burst
+            self.discord.discord_debounce_seconds, self._queue_burst
         )
         self._pointed: set[tuple[int, int]] = set()
         # Messages already handled: a backfill or a recovery may meet them again.
@@ -133,7 +147,7 @@ class Runtime:
         if wait > 0:
             self.backend.record_rate_limited()
             return wording.rate_limited(wait) if self._limiter.should_warn(user_id, wait) else ""
-        limit = self.settings.discord_max_input_chars
+        limit = self.discord.discord_max_input_chars
         if len(text) > limit:
             return wording.too_long(len(text), limit)
         return None
@@ -144,14 +158,14 @@ class Runtime:
         me = self.me
         if not self.accepting or me is None:
             return
-        if message.channel.id in self.settings.answer_channel_ids:
+        if message.channel.id in self.discord.answer_channel_ids:
             self.inflight.saw(message.channel.id, message.id)
         if message.id in self._handled:
             return
         self._handled[message.id] = None
         if len(self._handled) > HANDLED_MEMORY:
             self._handled.popitem(last=False)
-        route = route_message(message, me, self.settings)
+        route = route_message(message, me, self.discord)
         if route is None:
             return
         if route.outside:
@@ -161,7 +175,7 @@ class Runtime:
         if not text:
             return
         to_another = addressed_to_another(message, me)
-        debounced = self.settings.discord_debounce_seconds > 0  # judged as a whole burst
+        debounced = self.discord.discord_debounce_seconds > 0  # judged as a whole burst
         judged = not debounced and not route.forum_post  # a forum post is always a question
         if judged and await self._chit_chat(message, typed, to_another):
             return
@@ -187,7 +201,7 @@ class Runtime:
             text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
         if not message.attachments:
             return text, text
-        attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
+        attached = await read_attachments(message, self.discord.discord_attachment_max_bytes)
         if attached.unread and notes:
             note = wording.some_files_not_read(attached.unread)
             await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
@@ -205,7 +219,7 @@ class Runtime:
         self.pending[message.id] = asked
         self.inflight.accepted(message.id, message.channel.id)
         busy = self.queues.busy_with(route.channel_id)
-        if route.open_thread or busy or self.settings.discord_debounce_seconds > 0:
+        if route.open_thread or busy or self.discord.discord_debounce_seconds > 0:
             self.waiting.show(message.channel, route.channel_id)
         self._bursts.add((route.channel_id, message.author.id), asked)
 
@@ -278,7 +292,7 @@ class Runtime:
             thread_id_for(channel_id),
             question,
             author_of(interaction.user),
-            profile_for(self.settings, channel_id, parent_id),
+            profile_for(self.discord, channel_id, parent_id),
         )
         self._queue(channel_id, InteractionOutlet(interaction), turn)
 
@@ -323,7 +337,7 @@ class Runtime:
         texts = []
         for message in questions:
             self._handled[message.id] = None  # a backfill must not answer it a third time
-            route = route_message(message, me, self.settings)
+            route = route_message(message, me, self.discord)
             forum_post = route is not None and route.forum_post
             texts.append((await self._read(message, me, forum_post=forum_post, notes=False))[1])
         first, last = questions[0], questions[-1]
@@ -331,7 +345,7 @@ class Runtime:
             thread_id_for(where_id),
             "\n".join(texts),
             author_of(first.author),
-            profile_for(self.settings, where_id, getattr(where, "parent_id", None)),
+            profile_for(self.discord, where_id, getattr(where, "parent_id", None)),
             self._quoted(first, me),
             question_ids,
             again=True,
@@ -359,7 +373,7 @@ class Runtime:
             return
         first, last = live[0], live[-1]
         typed = "\n".join(asked.typed for asked in live)
-        debounced = self.settings.discord_debounce_seconds > 0 and not first.route.forum_post
+        debounced = self.discord.discord_debounce_seconds > 0 and not first.route.forum_post
         if debounced and await self._chit_chat(last.message, typed, first.to_another):
             self.inflight.done([asked.message.id for asked in live])
             return
@@ -384,11 +398,12 @@ class Runtime:
 
     async def _run(self, channel_id: int, outlet: Outlet, turn: Turn) -> None:
         await run_turn(
-            self.settings,
+            self.discord,
             self.backend,
             outlet,
             turn,
             self._answered(turn),
+            reply_limit=self.reply_limit,
             budget=self.budget,
             on_sent=self._sent(channel_id, turn),
         )
@@ -450,7 +465,7 @@ class Runtime:
     async def _chit_chat(self, message: discord.Message, typed: str, to_another: bool) -> bool:
         """Handle thanks, greetings and talk between members (DISCORD_CHIT_CHAT); True when
         it was that, and nothing more is to be done."""
-        mode = self.settings.discord_chit_chat
+        mode = self.discord.discord_chit_chat
         if mode == "answer" or not is_chit_chat(typed, to_another=to_another):
             return False
         if mode == "react" and not to_another:
@@ -472,8 +487,8 @@ class Runtime:
             return
         self._pointed.add(key)
         places = [
-            *sorted(self.settings.answer_channel_ids),
-            *self.settings.discord_forum_channel_ids,
+            *sorted(self.discord.answer_channel_ids),
+            *self.discord.discord_forum_channel_ids,
         ]
         await self._say(message, wording.answers_elsewhere(places))
 
@@ -483,7 +498,7 @@ class Runtime:
         """Stop taking messages, then let queued answers finish within the grace period."""
         self.accepting = False
         self._bursts.flush_all()
-        finished = await self.queues.drain(self.settings.discord_shutdown_grace_seconds)
+        finished = await self.queues.drain(self.discord.discord_shutdown_grace_seconds)
         await self.waiting.stop()
         await self.background.finish(BACKGROUND_GRACE_S)
         self.inflight.close()

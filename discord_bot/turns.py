@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
 from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from discord_bot import wording
@@ -83,24 +83,26 @@ async def turn_events(
 
 
 async def run_turn(
-    settings: Settings,
+    discord_settings: DiscordSettings,
     backend: Backend,
     outlet: Outlet,
     turn: Turn,
     on_answered: Answered | None = None,
     *,
+    reply_limit: int,
     budget: RequestBudget | None = None,
     on_sent: Sent | None = None,
 ) -> None:
-    """Stream `turn`'s answer to `outlet`; never raises except on cancellation.
+    """Stream `turn`'s answer to `outlet` in messages of at most `reply_limit` characters
+    (MAX_RESPONSE_CHARS); never raises except on cancellation.
 
     `on_sent` hears the answer's message ids each time one more is sent (votes and crash
     records need them before the answer is final); `on_answered` hears the final ids.
     """
     reply = StreamedReply(
         outlet,
-        edit_interval=settings.discord_edit_interval_seconds,
-        limit=settings.max_response_chars,
+        edit_interval=discord_settings.discord_edit_interval_seconds,
+        limit=reply_limit,
         budget=budget,
         on_sent=on_sent,
     )

@@ -22,7 +22,7 @@ from nodes.state import State
 
 async def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = services_of(runtime)
-    *first_tries, last_try = searches(state, services.settings.follow_up_window_seconds)
+    *first_tries, last_try = searches(state, services.memory.follow_up_window_seconds)
     for query in first_tries:
         passages, outcome = await services.knowledge.retrieve(query)
         if outcome["hit"]:

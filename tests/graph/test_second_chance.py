@@ -27,8 +27,10 @@ STRONG = "Use Homebrew: brew install community-bot, then run community-bot setup
 def gateway(
     make_settings: Callable[..., Settings], bedrock: BedrockEmulator
 ) -> Iterator[RoutedGateway]:
+    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
     gateway = RoutedGateway(
-        make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO),
+        settings.models,
+        settings.memory,
         backoff_base_s=0.001,
         backoff_cap_s=0.002,
         probe_timeout_s=5.0,  # a loaded machine must not make the probe give up on Bedrock

@@ -43,8 +43,10 @@ def make_gateway(
     made: list[RoutedGateway] = []
 
     def make(**overrides: Any) -> RoutedGateway:
+        settings = make_settings(**overrides)
         gateway = RoutedGateway(
-            make_settings(**overrides),
+            settings.models,
+            settings.memory,
             backoff_base_s=0.001,
             backoff_cap_s=0.002,
             probe_timeout_s=0.5,
