@@ -57,6 +57,11 @@ CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
 MAX_MATCH_TERMS = 12
 BATCH_DOCUMENTS = 500
+EMBED_BATCH = 256  # passages per call to the embedding model while indexing
+WRITER_CACHE_KIB = 32_768
+# FTS5 buffers new terms in memory and writes a segment (later merged) each time the buffer
+# fills; at the default 1 MB a 500-document batch wrote several, each merged again.
+TERM_BUFFER_BYTES = 16 * 1024 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -173,6 +178,8 @@ class LocalIndex:
         with self._open_lock:
             if self._writer is None:
                 writer = self._connect()
+                # A bulk sync rewrites B-tree pages again and again: keep more of them in memory.
+                writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
                 self._ensure_schema(writer)
                 self._writer = writer
             return self._writer
@@ -206,6 +213,7 @@ class LocalIndex:
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("format", INDEX_FORMAT), ("generation", "0")],
                 )
+            _size_term_buffer(connection)
             if vectors.align(connection, self.embedder):
                 _bump_generation(connection)
 
@@ -232,6 +240,7 @@ class LocalIndex:
         with self._write_lock:
             seen: set[str] = set()
             added = updated = unchanged = written = pending = 0
+            unembedded = _Unembedded(connection, self.embedder)
             # What the index holds is read inside the write transaction, document by document:
             # another process (a shard, `kb index`) may have synced the same folder a moment ago.
             connection.execute("BEGIN IMMEDIATE")
@@ -245,18 +254,19 @@ class LocalIndex:
                         continue
                     if stored is not None:
                         updated += 1
+                        unembedded.flush()  # the vectors deleted must be in the table already
                         _delete_document(connection, source_id, document.id)
                     else:
                         added += 1
-                    written += _insert_document(
-                        connection, source_id, document, digest, self.embedder
-                    )
+                    written += _insert_document(connection, source_id, document, digest, unembedded)
                     pending += 1
                     if pending >= BATCH_DOCUMENTS:
+                        unembedded.flush()
                         _bump_generation(connection)
                         connection.execute("COMMIT")
                         connection.execute("BEGIN IMMEDIATE")
                         pending = 0
+                unembedded.flush()
                 known = {row[0] for row in connection.execute(SOURCE_DOCUMENTS, (source_id,))}
                 gone = known - seen - set(keep)
                 for doc_id in gone:
@@ -460,45 +470,67 @@ def _match_expression(candidates: Sequence[str], frequencies: dict[str, int], ch
     return " OR ".join(f'"{term}"' for term in chosen[:MAX_MATCH_TERMS])
 
 
+class _Unembedded:
+    """Passages written but not yet embedded: they are embedded in batches that span documents
+    (a document has a handful of passages; the model's cost per call is not per passage) and
+    written before the transaction that holds their text commits."""
+
+    def __init__(self, connection: sqlite3.Connection, embedder: Embedder | None) -> None:
+        self.connection = connection
+        self.embedder = embedder
+        self.ids: list[int] = []
+        self.texts: list[str] = []
+
+    def add(self, ids: Sequence[int], chunks: Sequence[Chunk]) -> None:
+        if self.embedder is None:
+            return
+        self.ids += ids
+        self.texts += [vectors.chunk_text(chunk) for chunk in chunks]
+        if len(self.texts) >= EMBED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.embedder is None or not self.ids:
+            return
+        vectors.insert(self.connection, self.ids, self.embedder.embed(self.texts))
+        self.ids, self.texts = [], []
+
+
 def _insert_document(
     connection: sqlite3.Connection,
     source_id: str,
     document: Document,
     digest: str,
-    embedder: Embedder | None,
+    unembedded: _Unembedded,
 ) -> int:
     chunks = chunk_document(document)
+    # The ids SQLite would give one row at a time (the largest so far + 1), chosen up front so
+    # that each table takes the document's passages in one `executemany`.
+    (first,) = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()
+    ids = list(range(first, first + len(chunks)))
+    connection.executemany(
+        "INSERT INTO chunks (id, source_id, doc_id, position, title, heading, source, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (i, source_id, document.id, c.position, c.title, c.heading, c.source, c.text)
+            for i, c in zip(ids, chunks, strict=True)
+        ],
+    )
     title_terms = " ".join(terms(document.title))
-    ids = [_insert_chunk(connection, source_id, document.id, c, title_terms) for c in chunks]
-    if embedder is not None and chunks:
-        vectors.insert(connection, ids, embedder.embed([vectors.chunk_text(c) for c in chunks]))
+    connection.executemany(
+        "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
+        [
+            (i, title_terms, " ".join(terms(c.heading)), " ".join(terms(c.text)))
+            for i, c in zip(ids, chunks, strict=True)
+        ],
+    )
+    unembedded.add(ids, chunks)
     connection.execute(
         "INSERT INTO documents (source_id, doc_id, hash, title, source, chunks) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (source_id, document.id, digest, document.title, document.source, len(chunks)),
     )
     return len(chunks)
-
-
-def _insert_chunk(
-    connection: sqlite3.Connection, source_id: str, doc_id: str, chunk: Chunk, title_terms: str
-) -> int:
-    cursor = connection.execute(
-        "INSERT INTO chunks (source_id, doc_id, position, title, heading, source, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (source_id, doc_id, chunk.position, chunk.title, chunk.heading, chunk.source, chunk.text),
-    )
-    rowid = int(cursor.lastrowid or 0)
-    connection.execute(
-        "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
-        (
-            rowid,
-            title_terms,
-            " ".join(terms(chunk.heading)),
-            " ".join(terms(chunk.text)),
-        ),
-    )
-    return rowid
 
 
 def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str) -> None:
@@ -517,6 +549,17 @@ def _bump_generation(connection: sqlite3.Connection) -> None:
     connection.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
     )
+
+
+def _size_term_buffer(connection: sqlite3.Connection) -> None:
+    """Set FTS5's `hashsize` (stored in the index, so only when it differs): it changes how
+    often segments are written, never what a search finds."""
+    row = connection.execute("SELECT v FROM chunk_terms_config WHERE k = 'hashsize'").fetchone()
+    if row is None or row[0] != TERM_BUFFER_BYTES:
+        connection.execute(
+            "INSERT INTO chunk_terms (chunk_terms, rank) VALUES ('hashsize', ?)",
+            (TERM_BUFFER_BYTES,),
+        )
 
 
 def _create_tables(connection: sqlite3.Connection) -> None:
