@@ -24,6 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from community_bot.kb import vectors
 from community_bot.kb.analysis import flatten, query_concepts, terms
 from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
 from community_bot.kb.documents import Document
-from community_bot.kb.embedding import Embedder, EmbeddingError
+from community_bot.kb.embedding import Embedder, EmbeddingError, Vectors
 from community_bot.kb.scoring import (
     BM25_WEIGHT,
     LEXICAL_WEIGHT,
@@ -59,6 +60,7 @@ MAX_MATCH_TERMS = 12
 BATCH_DOCUMENTS = 500
 EMBED_BATCH = 256  # passages per call to the embedding model while indexing
 WRITER_CACHE_KIB = 32_768
+VECTOR_THREADS = 2  # the product over all vectors is bound by memory bandwidth, not by cores
 # FTS5 buffers new terms in memory and writes a segment (later merged) each time the buffer
 # fills; at the default 1 MB a 500-document batch wrote several, each merged again.
 TERM_BUFFER_BYTES = 16 * 1024 * 1024
@@ -94,6 +96,7 @@ CREATE TABLE IF NOT EXISTS chunk_vectors (id INTEGER PRIMARY KEY, vector BLOB NO
 TABLES = ("term_counts", "chunk_terms", "chunk_vectors", "chunks", "documents", "sources", "meta")
 STORED_HASH = "SELECT hash FROM documents WHERE source_id = ? AND doc_id = ?"
 SOURCE_DOCUMENTS = "SELECT doc_id FROM documents WHERE source_id = ?"
+DOCUMENT_CHUNKS = "SELECT id FROM chunks WHERE source_id = ? AND doc_id = ?"
 RANKED = """
 SELECT rowid, bm25(chunk_terms, ?, ?, ?) AS rank FROM chunk_terms
 WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?
@@ -160,6 +163,8 @@ class LocalIndex:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._statistics: _Statistics | None = None
+        self._pool_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     # --- connections -------------------------------------------------------------------
 
@@ -218,6 +223,10 @@ class LocalIndex:
                 _bump_generation(connection)
 
     def close(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()  # its threads read through connections closed below
         with self._connections_lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -240,10 +249,10 @@ class LocalIndex:
         with self._write_lock:
             seen: set[str] = set()
             added = updated = unchanged = written = pending = 0
-            unembedded = _Unembedded(connection, self.embedder)
             # What the index holds is read inside the write transaction, document by document:
             # another process (a shard, `kb index`) may have synced the same folder a moment ago.
             connection.execute("BEGIN IMMEDIATE")
+            writes = _Writes(connection, self.embedder)
             try:
                 for document in documents:
                     seen.add(document.id)
@@ -254,31 +263,26 @@ class LocalIndex:
                         continue
                     if stored is not None:
                         updated += 1
-                        unembedded.flush()  # the vectors deleted must be in the table already
-                        _delete_document(connection, source_id, document.id)
+                        writes.delete_document(source_id, document.id)
                     else:
                         added += 1
-                    written += _insert_document(connection, source_id, document, digest, unembedded)
+                    written += _insert_document(connection, source_id, document, digest, writes)
                     pending += 1
                     if pending >= BATCH_DOCUMENTS:
-                        unembedded.flush()
-                        _bump_generation(connection)
-                        connection.execute("COMMIT")
+                        self._commit(writes)
                         connection.execute("BEGIN IMMEDIATE")
+                        writes = _Writes(connection, self.embedder)
                         pending = 0
-                unembedded.flush()
                 known = {row[0] for row in connection.execute(SOURCE_DOCUMENTS, (source_id,))}
                 gone = known - seen - set(keep)
                 for doc_id in gone:
-                    _delete_document(connection, source_id, doc_id)
+                    writes.delete_document(source_id, doc_id)
                 connection.execute(
                     "INSERT INTO sources (id, synced_at) VALUES (?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET synced_at = excluded.synced_at",
                     (source_id, time.time()),
                 )
-                if pending or gone:
-                    _bump_generation(connection)
-                connection.execute("COMMIT")
+                self._commit(writes, changed=bool(pending or gone))
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -287,13 +291,30 @@ class LocalIndex:
     def remove_source(self, source_id: str) -> None:
         """Forget a source and all its documents (a folder no longer configured)."""
         connection = self._write_connection()
-        with self._write_lock, _transaction(connection):
-            for (doc_id,) in connection.execute(
-                "SELECT doc_id FROM documents WHERE source_id = ?", (source_id,)
-            ).fetchall():
-                _delete_document(connection, source_id, doc_id)
-            connection.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-            _bump_generation(connection)
+        with self._write_lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                writes = _Writes(connection, self.embedder)
+                for (doc_id,) in connection.execute(
+                    "SELECT doc_id FROM documents WHERE source_id = ?", (source_id,)
+                ).fetchall():
+                    writes.delete_document(source_id, doc_id)
+                connection.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+                self._commit(writes)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def _commit(self, writes: _Writes, *, changed: bool = True) -> None:
+        """Commit the write transaction, moving the generation on if anything `changed`, and
+        apply its vector changes to the in-memory matrix: reading 100,000 vectors back after
+        every sync took most of a second on the next search."""
+        writes.flush()
+        if changed:
+            _bump_generation(writes.connection)
+        end = _generation(writes.connection)
+        writes.connection.execute("COMMIT")
+        self._matrices.advance(writes.start, end, writes.removed, writes.added)
 
     # --- KnowledgeSource ---------------------------------------------------------------
 
@@ -329,6 +350,9 @@ class LocalIndex:
         connection = self._read_connection()
         wanted = k * CANDIDATES_PER_RESULT
         statistics = self._current_statistics(connection)
+        # The passages nearest by meaning are found on another thread while SQLite ranks by
+        # words: numpy and SQLite both let go of the GIL, so on two cores the two overlap.
+        nearest = self._find_nearest(statistics.generation, query, wanted)
         frequencies = _frequencies(connection, statistics, flatten(concepts))
         match = _match_expression(flatten(concepts), frequencies, statistics.chunks)
         ranks: dict[int, float] = {}
@@ -338,7 +362,7 @@ class LocalIndex:
                     RANKED, (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, wanted)
                 ).fetchall()
             )
-        similarities = self._similarities(connection, statistics.generation, query, ranks, wanted)
+        similarities = _similarities(nearest, ranks)
         by_words_only = self.embedder is None or similarities is None
         similarities = similarities or {}
         candidates = list(dict.fromkeys([*ranks, *similarities]))
@@ -360,28 +384,28 @@ class LocalIndex:
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [row.passage(score) for _, _, score, row in scored[:k]]
 
-    def _similarities(
-        self,
-        connection: sqlite3.Connection,
-        generation: str,
-        query: str,
-        ranks: dict[int, float],
-        wanted: int,
-    ) -> dict[int, float] | None:
-        """Cosine of the question with its nearest passages and with every lexical candidate;
-        None when a remote embedding model fails for this question: the search then ranks by
-        words, as with EMBEDDINGS=none, and says so in the log."""
+    def _find_nearest(
+        self, generation: str, query: str, wanted: int
+    ) -> Future[_Nearest | None] | None:
         if self.embedder is None:
-            return {}
+            return None
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(VECTOR_THREADS, thread_name_prefix="kb-vectors")
+            return self._pool.submit(self._nearest, generation, query, wanted)
+
+    def _nearest(self, generation: str, query: str, wanted: int) -> _Nearest | None:
+        """On a vector thread: the question's vector and the passages nearest it; None when a
+        remote embedding model fails for this question: the search then ranks by words, as with
+        EMBEDDINGS=none, and says so in the log."""
+        assert self.embedder is not None
         try:
             query_vector = self.embedder.embed([query])[0]
         except EmbeddingError as exc:
             log.warning("question not embedded, searched by words only: %s", exc)
             return None
-        matrix = self._matrices.get(connection, generation)
-        similarities = dict(matrix.nearest(query_vector, wanted))
-        lexical_only = [rowid for rowid in ranks if rowid not in similarities]
-        return similarities | matrix.similarity(query_vector, lexical_only)
+        matrix = self._matrices.get(self._read_connection(), generation)
+        return _Nearest(query_vector, matrix, dict(matrix.nearest(query_vector, wanted)))
 
     def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
         generation = self.version()
@@ -411,6 +435,27 @@ class LocalIndex:
 
     def source_ids(self) -> list[str]:
         return [s.source_id for s in self.stats()]
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    query: Vectors
+    matrix: vectors.Matrix
+    similarities: dict[int, float]
+
+
+def _similarities(
+    nearest: Future[_Nearest | None] | None, ranks: dict[int, float]
+) -> dict[int, float] | None:
+    """Cosine of the question with its nearest passages and with every lexical candidate
+    ({} without an embedder, None when the question could not be embedded)."""
+    if nearest is None:
+        return {}
+    found = nearest.result()
+    if found is None:
+        return None
+    lexical_only = [rowid for rowid in ranks if rowid not in found.similarities]
+    return found.similarities | found.matrix.similarity(found.query, lexical_only)
 
 
 @dataclass(frozen=True)
@@ -470,30 +515,46 @@ def _match_expression(candidates: Sequence[str], frequencies: dict[str, int], ch
     return " OR ".join(f'"{term}"' for term in chosen[:MAX_MATCH_TERMS])
 
 
-class _Unembedded:
-    """Passages written but not yet embedded: they are embedded in batches that span documents
-    (a document has a handful of passages; the model's cost per call is not per passage) and
-    written before the transaction that holds their text commits."""
+class _Writes:
+    """The passages one write transaction adds and removes.
+
+    New passages are embedded in batches that span documents (a document has a handful of
+    passages; the model's cost is per call as much as per passage) and written before the
+    transaction commits. Every vector added or removed is remembered, so that after the commit
+    the in-memory matrix can follow (`vectors.MatrixCache.advance`) without reading it back."""
 
     def __init__(self, connection: sqlite3.Connection, embedder: Embedder | None) -> None:
         self.connection = connection
         self.embedder = embedder
-        self.ids: list[int] = []
-        self.texts: list[str] = []
+        self.start = _generation(connection)
+        self.removed: set[int] = set()
+        self.added: dict[int, Vectors] = {}
+        self._ids: list[int] = []
+        self._texts: list[str] = []
 
     def add(self, ids: Sequence[int], chunks: Sequence[Chunk]) -> None:
         if self.embedder is None:
             return
-        self.ids += ids
-        self.texts += [vectors.chunk_text(chunk) for chunk in chunks]
-        if len(self.texts) >= EMBED_BATCH:
+        self._ids += ids
+        self._texts += [vectors.chunk_text(chunk) for chunk in chunks]
+        if len(self._texts) >= EMBED_BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self.embedder is None or not self.ids:
+        if self.embedder is None or not self._ids:
             return
-        vectors.insert(self.connection, self.ids, self.embedder.embed(self.texts))
-        self.ids, self.texts = [], []
+        embedded = self.embedder.embed(self._texts)
+        vectors.insert(self.connection, self._ids, embedded)
+        self.added.update(zip(self._ids, vectors.as_stored(embedded), strict=True))
+        self._ids, self._texts = [], []
+
+    def delete_document(self, source_id: str, doc_id: str) -> None:
+        if self.embedder is not None:
+            self.flush()  # the vectors deleted must be in the table already
+            for (rowid,) in self.connection.execute(DOCUMENT_CHUNKS, (source_id, doc_id)):
+                self.added.pop(rowid, None)
+                self.removed.add(rowid)
+        _delete_document(self.connection, source_id, doc_id)
 
 
 def _insert_document(
@@ -501,7 +562,7 @@ def _insert_document(
     source_id: str,
     document: Document,
     digest: str,
-    unembedded: _Unembedded,
+    writes: _Writes,
 ) -> int:
     chunks = chunk_document(document)
     # The ids SQLite would give one row at a time (the largest so far + 1), chosen up front so
@@ -524,7 +585,7 @@ def _insert_document(
             for i, c in zip(ids, chunks, strict=True)
         ],
     )
-    unembedded.add(ids, chunks)
+    writes.add(ids, chunks)
     connection.execute(
         "INSERT INTO documents (source_id, doc_id, hash, title, source, chunks) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -543,6 +604,11 @@ def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str
         )
     connection.execute("DELETE FROM chunks WHERE source_id = ? AND doc_id = ?", key)
     connection.execute("DELETE FROM documents WHERE source_id = ? AND doc_id = ?", key)
+
+
+def _generation(connection: sqlite3.Connection) -> str:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return str(row[0]) if row else "0"
 
 
 def _bump_generation(connection: sqlite3.Connection) -> None:

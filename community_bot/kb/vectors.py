@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +41,12 @@ def passage_text(title: str, heading: str, text: str) -> str:
 
 def chunk_text(chunk: Chunk) -> str:
     return passage_text(chunk.title, chunk.heading, chunk.text)
+
+
+def as_stored(vectors: Vectors) -> Vectors:
+    """`vectors` exactly as they come back from the table."""
+    stored: Vectors = vectors.astype(STORED).astype(np.float32)
+    return stored
 
 
 def encode(vectors: Vectors) -> list[bytes]:
@@ -124,6 +131,25 @@ class Matrix:
         top = top[np.argsort(-similarities[top])]
         return [(int(self.ids[i]), float(similarities[i])) for i in top]
 
+    def changed(
+        self, generation: str, removed: Collection[int], added: Mapping[int, Vectors]
+    ) -> Matrix:
+        """This matrix with the rows of `removed` dropped and those of `added` put in (each a
+        row as stored), ids still ascending: what loading `generation` would give."""
+        replaced = np.fromiter(chain(removed, added), dtype=np.int64)
+        keep = ~np.isin(self.ids, replaced)
+        ids = np.concatenate([self.ids[keep], np.fromiter(added, dtype=np.int64)])
+        if not added:
+            rows = self.rows[keep]
+        elif not len(self.ids):
+            rows = np.vstack(list(added.values()))
+        else:
+            rows = np.concatenate([self.rows[keep], np.vstack(list(added.values()))])
+        if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+            order = np.argsort(ids, kind="stable")
+            ids, rows = ids[order], rows[order]
+        return Matrix(generation, ids, np.ascontiguousarray(rows, dtype=np.float32))
+
     def similarity(self, query: Vectors, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of `query` with each of `ids` that has a vector."""
         if not len(self.ids) or not ids:
@@ -149,14 +175,32 @@ class MatrixCache:
         with self._lock:
             matrix = self._matrix
             if matrix is None or matrix.generation != generation:
-                matrix = self._matrix = _load(connection, generation)
+                matrix = self._matrix = load(connection, generation)
             return matrix
+
+    @property
+    def held(self) -> Matrix | None:
+        """The matrix in memory now, if any (nothing is loaded)."""
+        return self._matrix
+
+    def advance(
+        self, start: str, end: str, removed: Collection[int], added: Mapping[int, Vectors]
+    ) -> None:
+        """After a write transaction of this process moved the index from generation `start`
+        to `end`: if the matrix held is `start`'s, make it `end`'s in memory. Otherwise (none
+        held, or another process wrote in between) the next search loads `end` from disk."""
+        if start == end:
+            return
+        with self._lock:
+            matrix = self._matrix
+            if matrix is not None and matrix.generation == start:
+                self._matrix = matrix.changed(end, removed, added)
 
     def clear(self) -> None:
         self._matrix = None
 
 
-def _load(connection: sqlite3.Connection, generation: str) -> Matrix:
+def load(connection: sqlite3.Connection, generation: str) -> Matrix:
     rows = connection.execute("SELECT id, vector FROM chunk_vectors ORDER BY id").fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if not rows:
