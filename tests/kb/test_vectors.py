@@ -218,3 +218,18 @@ def test_a_source_removed_leaves_no_vector_in_memory(tmp_path: Path, pages: Path
     assert held is not None and held.generation == index.version() and len(held.ids) == 2
     assert all(not p["title"].startswith("Page") for p in index.search_now("quotas monthly", 5))
     index.close()
+
+
+def test_a_matrix_changed_in_memory_equals_the_one_built_from_its_rows() -> None:
+    rng = np.random.default_rng(7)
+    rows = {i: rng.standard_normal(4).astype(np.float32) for i in range(1, 11)}
+    before = vectors.Matrix("1", np.array(sorted(rows)), np.vstack([rows[i] for i in sorted(rows)]))
+    added = {i: rng.standard_normal(4).astype(np.float32) for i in (3, 11, 0)}
+
+    after = before.changed("2", {2, 3, 7, 10}, added)
+
+    expected = {i: v for i, v in rows.items() if i not in {2, 3, 7, 10}} | added
+    assert after.generation == "2"
+    assert after.ids.tolist() == sorted(expected)
+    assert np.array_equal(after.rows, np.vstack([expected[i] for i in sorted(expected)]))
+    assert before.ids.tolist() == list(range(1, 11))  # searches in flight keep the old one
