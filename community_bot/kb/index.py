@@ -24,7 +24,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,7 +59,6 @@ MAX_MATCH_TERMS = 12
 BATCH_DOCUMENTS = 500
 EMBED_BATCH = 256  # passages per call to the embedding model while indexing
 WRITER_CACHE_KIB = 32_768
-VECTOR_THREADS = 2  # the product over all vectors is bound by memory bandwidth, not by cores
 # FTS5 buffers new terms in memory and writes a segment (later merged) each time the buffer
 # fills; at the default 1 MB a 500-document batch wrote several, each merged again.
 TERM_BUFFER_BYTES = 16 * 1024 * 1024
@@ -163,8 +161,6 @@ class LocalIndex:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._statistics: _Statistics | None = None
-        self._pool_lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
 
     # --- connections -------------------------------------------------------------------
 
@@ -223,10 +219,6 @@ class LocalIndex:
                 _bump_generation(connection)
 
     def close(self) -> None:
-        with self._pool_lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown()  # its threads read through connections closed below
         with self._connections_lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -350,9 +342,6 @@ class LocalIndex:
         connection = self._read_connection()
         wanted = k * CANDIDATES_PER_RESULT
         statistics = self._current_statistics(connection)
-        # The passages nearest by meaning are found on another thread while SQLite ranks by
-        # words: numpy and SQLite both let go of the GIL, so on two cores the two overlap.
-        nearest = self._find_nearest(statistics.generation, query, wanted)
         frequencies = _frequencies(connection, statistics, flatten(concepts))
         match = _match_expression(flatten(concepts), frequencies, statistics.chunks)
         ranks: dict[int, float] = {}
@@ -362,7 +351,7 @@ class LocalIndex:
                     RANKED, (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, match, wanted)
                 ).fetchall()
             )
-        similarities = _similarities(nearest, ranks)
+        similarities = self._similarities(connection, statistics.generation, query, ranks, wanted)
         by_words_only = self.embedder is None or similarities is None
         similarities = similarities or {}
         candidates = list(dict.fromkeys([*ranks, *similarities]))
@@ -384,28 +373,28 @@ class LocalIndex:
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [row.passage(score) for _, _, score, row in scored[:k]]
 
-    def _find_nearest(
-        self, generation: str, query: str, wanted: int
-    ) -> Future[_Nearest | None] | None:
+    def _similarities(
+        self,
+        connection: sqlite3.Connection,
+        generation: str,
+        query: str,
+        ranks: dict[int, float],
+        wanted: int,
+    ) -> dict[int, float] | None:
+        """Cosine of the question with its nearest passages and with every lexical candidate;
+        None when a remote embedding model fails for this question: the search then ranks by
+        words, as with EMBEDDINGS=none, and says so in the log."""
         if self.embedder is None:
-            return None
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(VECTOR_THREADS, thread_name_prefix="kb-vectors")
-            return self._pool.submit(self._nearest, generation, query, wanted)
-
-    def _nearest(self, generation: str, query: str, wanted: int) -> _Nearest | None:
-        """On a vector thread: the question's vector and the passages nearest it; None when a
-        remote embedding model fails for this question: the search then ranks by words, as with
-        EMBEDDINGS=none, and says so in the log."""
-        assert self.embedder is not None
+            return {}
         try:
             query_vector = self.embedder.embed([query])[0]
         except EmbeddingError as exc:
             log.warning("question not embedded, searched by words only: %s", exc)
             return None
-        matrix = self._matrices.get(self._read_connection(), generation)
-        return _Nearest(query_vector, matrix, dict(matrix.nearest(query_vector, wanted)))
+        matrix = self._matrices.get(connection, generation)
+        similarities = dict(matrix.nearest(query_vector, wanted))
+        lexical_only = [rowid for rowid in ranks if rowid not in similarities]
+        return similarities | matrix.similarity(query_vector, lexical_only)
 
     def _current_statistics(self, connection: sqlite3.Connection) -> _Statistics:
         generation = self.version()
@@ -439,27 +428,6 @@ class LocalIndex:
 
     def source_ids(self) -> list[str]:
         return [s.source_id for s in self.stats()]
-
-
-@dataclass(frozen=True)
-class _Nearest:
-    query: Vectors
-    matrix: vectors.Matrix
-    similarities: dict[int, float]
-
-
-def _similarities(
-    nearest: Future[_Nearest | None] | None, ranks: dict[int, float]
-) -> dict[int, float] | None:
-    """Cosine of the question with its nearest passages and with every lexical candidate
-    ({} without an embedder, None when the question could not be embedded)."""
-    if nearest is None:
-        return {}
-    found = nearest.result()
-    if found is None:
-        return None
-    lexical_only = [rowid for rowid in ranks if rowid not in found.similarities]
-    return found.similarities | found.matrix.similarity(found.query, lexical_only)
 
 
 @dataclass(frozen=True)
