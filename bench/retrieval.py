@@ -43,7 +43,9 @@ ZIPF_EXPONENT = 1.05
 DOMAIN_WORDS = 30
 QUERIES = 300
 SEED = 20261101
-# Issue 16's goals at 100,000 passages, on the project's two-core machine.
+# Issue 16's goals at 100,000 passages, on the project's two-core machine (a smaller, quick run
+# shows its numbers without them: start-up costs dominate there).
+GOAL_PASSAGES = 100_000
 INDEXING_GOAL = 1000.0  # passages a second, vectors included
 P50_GOAL_MS, P99_GOAL_MS = 10.0, 50.0
 QUESTION_FORMS = (
@@ -164,13 +166,14 @@ def measure(chunks: int = 100_000) -> list[Row]:
     hybrid_p50, hybrid_p99 = _percentiles(timed.hybrid)
     words_p50, words_p99 = _percentiles(timed.words)
     per_second = report.chunks / indexing_seconds
+    at_scale = report.chunks >= GOAL_PASSAGES
     return [
         Row(
             f"local retrieval: indexing with vectors, {report.chunks:,} passages",
             "passages/s",
             value=per_second,
-            target=f"≥ {INDEXING_GOAL:,.0f} passages/s",
-            passed=per_second >= INDEXING_GOAL,
+            target=f"≥ {INDEXING_GOAL:,.0f} passages/s" if at_scale else "",
+            passed=per_second >= INDEXING_GOAL if at_scale else None,
         ),
         # CPU time too: on a shared machine, wall time also counts other processes' turns.
         Row(
@@ -183,8 +186,8 @@ def measure(chunks: int = 100_000) -> list[Row]:
             "ms",
             p50=hybrid_p50,
             p99=hybrid_p99,
-            target=f"p50 < {P50_GOAL_MS:.0f} ms, p99 < {P99_GOAL_MS:.0f} ms",
-            passed=hybrid_p50 < P50_GOAL_MS and hybrid_p99 < P99_GOAL_MS,
+            target=f"p50 < {P50_GOAL_MS:.0f} ms, p99 < {P99_GOAL_MS:.0f} ms" if at_scale else "",
+            passed=hybrid_p50 < P50_GOAL_MS and hybrid_p99 < P99_GOAL_MS if at_scale else None,
         ),
         Row("local retrieval (query, words only, same run)", "ms", p50=words_p50, p99=words_p99),
         Row(
