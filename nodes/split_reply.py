@@ -14,9 +14,9 @@ from prompts.references import citations_for
 
 
 async def split_reply(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    settings = services_of(runtime).settings
+    prompts = services_of(runtime).prompts
     answer = text_of(state["messages"][-1])
     return {
-        "reply_chunks": split_text(answer, settings.max_response_chars),
+        "reply_chunks": split_text(answer, prompts.max_response_chars),
         "citations": citations_for(answer, state.get("passages", [])),
     }

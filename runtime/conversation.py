@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from langchain_core.messages import AnyMessage, HumanMessage
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from community_bot import transcripts
@@ -21,7 +21,7 @@ from community_bot.pending import PendingQuestions
 from community_bot.thread_lock import ThreadLocks
 from community_bot.turns import Author, FinalReply, Quoted, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
-from nodes.history import human_kwargs
+from nodes.history import AUTHOR_ID, human_kwargs, speaker_of, text_of
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -114,6 +114,36 @@ class Conversation:
                         answered(event)
                     yield event
 
+    async def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TurnEvent]:
+        """Answer `text` when it is the question a crashed turn left unanswered (`unanswered`),
+        as `stream_turn` would have, without asking it again: it is saved already, so it enters
+        memory once. Yields nothing when another question, or none, is waiting (then ask it
+        with `stream_turn`); raises `ThreadBusyError` as `stream_turn` does."""
+        run_id = str(uuid.uuid4())
+        async with self._hold(thread_id):
+            waiting = await self._pending.pending(thread_id) if self._pending is not None else []
+            question = waiting[-1] if waiting else None
+            if not isinstance(question, HumanMessage) or text_of(question) != text:
+                return
+            author = Author(
+                id=str(question.additional_kwargs.get(AUTHOR_ID, "")),
+                name=speaker_of(question) or "someone",
+            )
+            watch = (
+                self._observer.watch(run_id, thread_id, text, author, profile)
+                if self._observer is not None
+                else nullcontext(_unobserved)
+            )
+            with watch as answered:
+                async for event in self._run_graph(
+                    run_id, thread_id, text, author, profile, resumed=waiting
+                ):
+                    if isinstance(event, FinalReply):
+                        answered(event)
+                    yield event
+
     def _hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(thread_id) if self._locks is not None else nullcontext()
 
@@ -125,20 +155,25 @@ class Conversation:
         author: Author,
         profile: str | None,
         reply_to: Quoted | None = None,
+        *,
+        resumed: list[BaseMessage] | None = None,
     ) -> AsyncIterator[TurnEvent]:
         started = time.perf_counter()
         config: RunnableConfig = {
             "configurable": {"thread_id": thread_id},
             "metadata": {"channel": thread_id, "author_id": author.id, "profile": profile},
         }
-        human = HumanMessage(
-            content=text,
-            additional_kwargs=human_kwargs(author, time.time(), reply_to),
-            id=str(uuid.uuid4()),
-        )
-        # Saved before any model is called; a question left by a crashed turn comes along.
-        carried = await self._pending.carry(thread_id, human) if self._pending else []
-        asked: list[AnyMessage] = [*cast(list[AnyMessage], carried), human]
+        if resumed is not None:  # saved by a crashed turn: sent as they are, not saved again
+            asked = cast(list[AnyMessage], resumed)
+        else:
+            human = HumanMessage(
+                content=text,
+                additional_kwargs=human_kwargs(author, time.time(), reply_to),
+                id=str(uuid.uuid4()),
+            )
+            # Saved before any model is called; a question left by a crashed turn comes along.
+            carried = await self._pending.carry(thread_id, human) if self._pending else []
+            asked = [*cast(list[AnyMessage], carried), human]
         context = Context(profile=profile, services=self._services)
         collected: dict[str, Any] = {}
         async for mode, payload in self._graph.astream(

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from community_bot.ledger import TurnLedger, open_ledger
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings, ModelSettings
 from community_bot.turns import (
     Author,
     FinalReply,
@@ -122,9 +122,9 @@ class RemoteConversation(ThinConversation):
 class RemoteBackend(ThinClient):
     """The Discord runtime's Backend when the graph runs on a LangGraph server."""
 
-    def __init__(self, settings: Settings, graph: Any, client: Any, ledger: TurnLedger) -> None:
-        super().__init__(ledger, f"the LangGraph server at {settings.langgraph_url}")
-        self.settings = settings
+    def __init__(self, models: ModelSettings, graph: Any, client: Any, ledger: TurnLedger) -> None:
+        super().__init__(ledger, f"the LangGraph server at {models.langgraph_url}")
+        self.models = models
         self._conversation = RemoteConversation(graph, client, self)
 
     @property
@@ -133,21 +133,25 @@ class RemoteBackend(ThinClient):
 
 
 @asynccontextmanager
-async def open_remote_backend(settings: Settings) -> AsyncIterator[RemoteBackend]:
+async def open_remote_backend(
+    models: ModelSettings, memory: MemorySettings
+) -> AsyncIterator[RemoteBackend]:
+    """The client of the LangGraph server at LANGGRAPH_URL (models), recording turns in the
+    ledger (memory)."""
     from langgraph.pregel.remote import RemoteGraph
     from langgraph_sdk import get_client
 
-    assert settings.langgraph_url is not None
-    key = settings.langgraph_api_key
+    assert models.langgraph_url is not None
+    key = models.langgraph_api_key
     client = get_client(
-        url=settings.langgraph_url,
+        url=models.langgraph_url,
         api_key=key.get_secret_value() if key is not None else None,
         timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S, READ_TIMEOUT_S, CONNECT_TIMEOUT_S),
     )
-    graph = RemoteGraph(settings.langgraph_assistant, client=client)
-    ledger = open_ledger(settings)
+    graph = RemoteGraph(models.langgraph_assistant, client=client)
+    ledger = open_ledger(memory)
     try:
-        yield RemoteBackend(settings, graph, client, ledger)
+        yield RemoteBackend(models, graph, client, ledger)
     finally:
         ledger.close()
         await client.aclose()

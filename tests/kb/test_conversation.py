@@ -24,7 +24,9 @@ async def app_with_docs(
     make_settings: Callable[..., Settings], gateway: ScriptedGateway
 ) -> AsyncIterator[App]:
     settings = make_settings()
-    services = Services(settings, Knowledge.from_settings(settings), gateway, length_router)
+    services = Services(
+        settings.memory, settings.prompts, Knowledge.from_settings(settings), gateway, length_router
+    )
     async with open_app(settings, services) as app:
         yield app
 

@@ -57,7 +57,11 @@ async def test_the_bot_runs_source_agents_in_the_background_into_the_local_index
         source_agents_config=config,
     )
     services = Services(
-        settings, Knowledge.from_settings(settings), ScriptedGateway(), length_router
+        settings.memory,
+        settings.prompts,
+        Knowledge.from_settings(settings),
+        ScriptedGateway(),
+        length_router,
     )
     async with open_app(settings, services) as app:
         assert app.scheduler is not None
@@ -74,7 +78,11 @@ async def test_terminal_commands_start_no_background_sync(
 ) -> None:
     settings = make_settings(knowledge_base_id=[], source_agents_enabled=True)
     services = Services(
-        settings, Knowledge.from_settings(settings), ScriptedGateway(), length_router
+        settings.memory,
+        settings.prompts,
+        Knowledge.from_settings(settings),
+        ScriptedGateway(),
+        length_router,
     )
     async with open_app(settings, services, background=False) as app:
         assert app.scheduler is None

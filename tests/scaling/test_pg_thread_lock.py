@@ -52,8 +52,10 @@ async def test_thread_lock_timeout_seconds_bounds_the_wait_for_another_processs_
     shared_settings: Callable[..., Settings],
 ) -> None:
     async with AsyncExitStack() as stack:
-        first = await open_memory(shared_settings("a"), stack)
-        second = await open_memory(shared_settings("b", thread_lock_timeout_seconds=0.2), stack)
+        first = await open_memory(shared_settings("a").memory, stack)
+        second = await open_memory(
+            shared_settings("b", thread_lock_timeout_seconds=0.2).memory, stack
+        )
         assert first.locks is not None and second.locks is not None
         async with first.locks.hold("discord:6"):
             # the setting, not a fixed 120 s, is what the refusal names and what it waited

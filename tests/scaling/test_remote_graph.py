@@ -16,13 +16,10 @@ from community_bot.turns import Author, FinalReply, TokenEvent, TurnEvent
 from discord_bot.backend import Backend
 from runtime.backends import open_backend
 from runtime.thin_client import RemoteTurnError
-from tests.emulators.ollama import OllamaEmulator, held
-from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, held
 from tests.scaling.conftest import wait_until
 from tests.scaling.test_agentcore import sent_questions
 from tests.studio.test_langgraph_dev import free_port, langgraph_dev, langgraph_dev_process
-
-__all__ = ["ollama", "ollama_server"]  # fixtures
 
 ALICE = Author(id="4242", name="Alice")
 
