@@ -67,7 +67,7 @@ EXPECTED = {
         "faults: turns refused (busy),",
     ],
     "routing": ["router decision time"],
-    "retrieval": ["local retrieval (query)", "local retrieval: chunks"],
+    "retrieval": ["local retrieval (query, words and vectors)", "local retrieval: chunks"],
 }
 NUMBER_COLUMNS = (1, 2, 3)  # p50, p99, value
 # A hang guard, not a bound on speed: each quick run takes seconds on a quiet machine (tens under
