@@ -161,7 +161,7 @@ async def test_a_completed_ingestion_is_reported_and_ends_the_bedrock_cache(
     agent_api.plan(DATA_SOURCE_ID, job(["IN_PROGRESS", "COMPLETE"], statistics=statistics))
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
     settings = bedrock_settings()
-    kb = BedrockKnowledgeSource(KB_ID, settings)
+    kb = BedrockKnowledgeSource(KB_ID, settings.knowledge, aws_region=settings.aws_region)
     before = kb.version()
     report = await sync_once(settings, MemorySink(), on_ingested=lambda i: mark_ingested([kb], i))
     outcome = report.ingestion

@@ -21,6 +21,7 @@ from community_bot.settings import Settings
 
 if TYPE_CHECKING:  # the agents (YAML, croniter) load when the command runs, not to list it
     from community_bot.kb.agents.reports import SyncReport
+    from community_bot.kb.index import LocalIndex
 
 OpenSink = Callable[[Settings], AbstractContextManager[DocumentSink]]
 SYNC_VARIABLES = ("SOURCE_AGENTS_", "KNOWLEDGE_BASE_ID", "AWS_REGION", "DATA_DIR")
@@ -43,9 +44,19 @@ def register(kb_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def open_local_index(settings: Settings) -> AbstractContextManager[DocumentSink]:
+    return closing(settings_local_index(settings))
+
+
+def settings_local_index(settings: Settings) -> LocalIndex:
+    """The local index under DATA_DIR with the embedder EMBEDDINGS names (for the `kb` commands)."""
     from community_bot.kb.knowledge import local_index
 
-    return closing(local_index(settings))
+    return local_index(
+        settings.knowledge,
+        data_dir=settings.data_dir,
+        aws_region=settings.aws_region,
+        ollama_base_url=settings.ollama_base_url,
+    )
 
 
 def add_sync_command(kb_subparsers: Any, open_sink: OpenSink) -> argparse.ArgumentParser:
