@@ -89,7 +89,17 @@ def sync_command(args: argparse.Namespace, settings: Settings, *, open_sink: Ope
         if not args.once:
             event_loop.run(_run_until_interrupted(settings, sink, args.agent), settings.event_loop)
             return 0
-        report = event_loop.run(sync_once(settings, sink, args.agent), settings.event_loop)
+        report = event_loop.run(
+            sync_once(
+                settings.source_agents,
+                sink,
+                args.agent,
+                data_dir=settings.data_dir,
+                knowledge_base_id=settings.ingestion_knowledge_base_id,
+                aws_region=settings.aws_region,
+            ),
+            settings.event_loop,
+        )
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -103,7 +113,14 @@ async def _run_until_interrupted(
     from community_bot.kb.agents.scheduler import AgentScheduler
 
     scheduler = AgentScheduler.from_settings(
-        settings, sink, agent_id=agent_id, run_on_start=True, on_report=_print
+        settings.source_agents,
+        sink,
+        data_dir=settings.data_dir,
+        knowledge_base_id=settings.ingestion_knowledge_base_id,
+        aws_region=settings.aws_region,
+        agent_id=agent_id,
+        run_on_start=True,
+        on_report=_print,
     )
     print(f"running {len(scheduler.agents)} source agent(s); Ctrl-C stops", flush=True)
     await scheduler.start()
