@@ -32,6 +32,8 @@ async def bench_app(
     # The default small tier is `ollama`, which has no model until OLLAMA_MODEL names one: without
     # it short questions and every running summary would skip the model.
     settings = bench_settings(data_dir, **({"ollama_model": "bench-small"} | overrides))
-    gateway = BenchGateway(settings, model)
-    async with open_app(settings, Services(settings, knowledge, gateway, decide)) as app:
+    gateway = BenchGateway(settings.models, settings.memory, model)
+    async with open_app(
+        settings, Services(settings.memory, settings.prompts, knowledge, gateway, decide)
+    ) as app:
         yield app

@@ -15,7 +15,7 @@ from bench.chat_model import ANSWER, InstantChatModel
 from community_bot.models.probe import ProviderStatus
 from community_bot.models.providers import ChatModels, ModelSpec, Provider
 from community_bot.models.routed import RoutedGateway
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings, ModelSettings
 
 __all__ = ["ANSWER", "BenchGateway", "InstantChatModel"]
 
@@ -23,8 +23,8 @@ __all__ = ["ANSWER", "BenchGateway", "InstantChatModel"]
 class InstantChatModels(ChatModels):
     """`ChatModels` whose every model is the one given chat model."""
 
-    def __init__(self, settings: Settings, model: BaseChatModel) -> None:
-        super().__init__(settings)
+    def __init__(self, models: ModelSettings, model: BaseChatModel) -> None:
+        super().__init__(models)
         self._model = model
 
     def get(self, spec: ModelSpec) -> BaseChatModel:
@@ -34,8 +34,10 @@ class InstantChatModels(ChatModels):
 class BenchGateway(RoutedGateway):
     """The product's `RoutedGateway` around one instant chat model; no provider is probed."""
 
-    def __init__(self, settings: Settings, model: InstantChatModel) -> None:
-        super().__init__(settings, chat_models=InstantChatModels(settings, model))
+    def __init__(
+        self, models: ModelSettings, memory: MemorySettings, model: InstantChatModel
+    ) -> None:
+        super().__init__(models, memory, chat_models=InstantChatModels(models, model))
         self.model = model
 
     async def probe(self) -> dict[Provider, ProviderStatus]:

@@ -10,7 +10,7 @@
    per-thread lock, 18 of 20 vanished (LangGraph's last saver wins). Each process (forked from a
    fork server that imported the app once) opens the real app and asks one question; afterwards
    the channel's history must hold every accepted one.
-   `--quick` uses 8 processes.
+   `--quick` uses 4 processes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from tests.emulators.hang import HangServer
 GOAL_FIRST_TEXT_S = 20.0
 DEFAULT_TURN_TIMEOUT_S = None  # None: the setting's default
 QUICK_TURN_TIMEOUT_S = 2.0
-WRITERS, QUICK_WRITERS = 20, 8
+WRITERS, QUICK_WRITERS = 20, 4
 NOTE = (
     "Faults: first visible text while Bedrock hangs is measured on the real app and Bedrock "
     "client against a server that accepts and never answers (the docs answer naming the "

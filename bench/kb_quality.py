@@ -17,6 +17,14 @@ Thresholds are chosen on one half of the questions (every other line of each fil
     python -m bench.kb_quality --embeddings none     # words only (BM25 + coverage)
     python -m bench.kb_quality --calibrate           # sweep threshold and lexical weight
     python -m bench.kb_quality --misses              # list what went wrong
+
+The ceiling of the shipped static model is its teacher, the all-MiniLM-L6-v2 transformer. To
+measure the same questions with the teacher's vectors (torch is needed for the middle step only,
+in the throwaway environment of `scripts/build_embedding_model.py`):
+
+    python -m bench.kb_quality --dump-texts /tmp/ceiling          # every text a search embeds
+    /tmp/distill-venv/bin/python scripts/embed_with_transformer.py /tmp/ceiling
+    python -m bench.kb_quality --vectors /tmp/ceiling --calibrate
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from community_bot.kb.embedding import Embedder, StaticEmbedder
+import numpy as np
+
+from community_bot.kb.embedding import Embedder, StaticEmbedder, Vectors
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import LocalIndex
 from community_bot.kb.scoring import BM25_WEIGHT, LEXICAL_WEIGHT
@@ -64,6 +74,39 @@ class Judged:
     top_score: float
     kind: str = "paraphrase"
     held_out: bool = False
+
+
+class RecordingEmbedder:
+    """Wraps an embedder and keeps every text it was asked to embed (`--dump-texts`)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.texts: set[str] = set()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.texts.update(texts)
+        return self.inner.embed(texts)
+
+
+class PrecomputedEmbedder:
+    """Vectors computed elsewhere (`--vectors DIR`: `texts.json` and `vectors.npy`, row i for
+    text i), so a model this environment cannot run can still be measured on the same search."""
+
+    def __init__(self, folder: Path) -> None:
+        texts = json.loads((folder / "texts.json").read_text())
+        vectors = np.load(folder / "vectors.npy").astype(np.float32)
+        self._rows = {text: vectors[i] for i, text in enumerate(texts)}
+        self.name = f"precomputed:{folder.name}"
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in texts if t not in self._rows]
+        if missing:
+            raise SystemExit(f"{len(missing)} text(s) not in the vectors: run --dump-texts again")
+        return np.stack([self._rows[t] for t in texts])
 
 
 def load_questions(path: Path = EVAL_FILE) -> list[Question]:
@@ -189,8 +232,24 @@ def main() -> None:
     parser.add_argument("--embeddings", choices=("local", "none"), default="local")
     parser.add_argument("--calibrate", action="store_true", help="sweep threshold and weight")
     parser.add_argument("--misses", action="store_true", help="list questions not in the top 3")
+    parser.add_argument(
+        "--dump-texts", type=Path, metavar="DIR", help="write every embedded text to DIR/texts.json"
+    )
+    parser.add_argument(
+        "--vectors", type=Path, metavar="DIR", help="use DIR/vectors.npy (see the docstring)"
+    )
     args = parser.parse_args()
-    embedder = StaticEmbedder() if args.embeddings == "local" else None
+    if args.dump_texts is not None:
+        recorder = RecordingEmbedder(StaticEmbedder())
+        for corpus, file in SETS.values():
+            judge(corpus, file, recorder)
+        args.dump_texts.mkdir(parents=True, exist_ok=True)
+        (args.dump_texts / "texts.json").write_text(json.dumps(sorted(recorder.texts)))
+        print(f"{len(recorder.texts)} texts in {args.dump_texts / 'texts.json'}")
+        return
+    embedder: Embedder | None = StaticEmbedder() if args.embeddings == "local" else None
+    if args.vectors is not None:
+        embedder = PrecomputedEmbedder(args.vectors)
     index = LocalIndex(Path("unused"), embedder)
     threshold = index.default_min_score
     judged = {name: judge(corpus, file, embedder) for name, (corpus, file) in SETS.items()}
@@ -226,7 +285,7 @@ def _calibrate(embedder: Embedder | None) -> None:
     if embedder is None:
         grid = [(1.0, 0.0)]
     else:
-        grid = [(lw, bw) for lw in (0.55, 0.65, 0.75) for bw in (0.0, 0.1, 0.2, 0.3)]
+        grid = [(lw, bw) for lw in (0.0, 0.5, 0.65, 0.75) for bw in (0.0, 0.2)]
     print(
         "\n| lexical weight | BM25 weight | threshold | calibration half: top-1, answered, "
         "off-topic rejected | held-out half: top-1, answered, off-topic rejected |"

@@ -24,6 +24,7 @@ from community_bot import event_loop
 from community_bot.ledger import Ledger
 from community_bot.observability.logs import configure_logging
 from community_bot.observability.metrics import BotMetrics
+from community_bot.observability.redaction import known_secrets
 from community_bot.observability.stats import summarise
 from community_bot.observability.telemetry import Telemetry, ledger_row
 from community_bot.observability.tracing import TurnTracing
@@ -79,7 +80,9 @@ async def turn_cpu_ms(folder: Path, **tracing: object) -> float:
     (LangSmith serialises and compresses on background threads) until the app has closed."""
     settings = Settings(data_dir=folder, _env_file=None, **tracing)  # type: ignore[arg-type]
     knowledge = FixedKnowledge([passage("Install with pip.")])
-    services = Services(settings, knowledge, ScriptedGateway(), length_router)
+    services = Services(
+        settings.memory, settings.prompts, knowledge, ScriptedGateway(), length_router
+    )
     async with open_app(settings, services) as app:
         await app.conversation.ask("discord:0", "warm up", AUTHOR)
         started = time.process_time()
@@ -96,13 +99,13 @@ def main() -> None:
         discord_bot_token="MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.a-token-to-mask-in-every-line",
         _env_file=None,
     )
-    stderr, _file = configure_logging(settings)
+    stderr, _file = configure_logging(settings.observability, known_secrets(settings))
     logging.getLogger().removeHandler(stderr)  # the file alone, and a readable terminal
 
     reply = finished_turn()
     metrics = BotMetrics()
     ledger = Ledger(folder / "turns.sqlite")
-    tracing = TurnTracing(settings)
+    tracing = TurnTracing(settings.observability, settings.prompt_profile)
     telemetry = Telemetry(ledger, metrics, tracing)
 
     def ledger_write() -> None:

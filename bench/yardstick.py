@@ -114,8 +114,11 @@ def _startup_cpu_s(command: Sequence[str], cwd: Path, env: dict[str, str]) -> fl
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _startups(runs: int) -> tuple[list[float], list[float]]:
-    """Start-up CPU of `community-bot ask` and of the yardstick script, alternating."""
+def _startups(runs: int, warm_up: bool = True) -> tuple[list[float], list[float]]:
+    """Start-up CPU of `community-bot ask` and of the yardstick script, alternating.
+
+    The warm-up run of each indexes / creates its files; `--quick` skips it (its numbers then
+    include that, and it is a smoke test, not a measurement)."""
     product: list[float] = []
     yardstick: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
@@ -129,10 +132,10 @@ def _startups(runs: int) -> tuple[list[float], list[float]]:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         ask = [sys.executable, "-m", "runtime.cli", "ask", "How do I install it?"]
         doc = [sys.executable, "-m", "bench.doc_chatbot", str(root / "doc.sqlite"), "hi"]
-        for number in range(runs + 1):  # the first run of each indexes / creates its files
+        for number in range(runs + warm_up):
             product_s = _startup_cpu_s(ask, root, env)
             yardstick_s = _startup_cpu_s(doc, root, env)
-            if number:
+            if number >= warm_up:
                 product.append(product_s * 1000)
                 yardstick.append(yardstick_s * 1000)
     return product, yardstick
@@ -214,6 +217,6 @@ def _rows(
 def measure(quick: bool = False) -> list[Row]:
     if quick:
         first, along, flat = event_loop.run(_turns(fresh=10, long=60, chunks=1000))
-        return _rows(first, along, flat, _startups(runs=1))
+        return _rows(first, along, flat, _startups(runs=1, warm_up=False))
     first, along, flat = event_loop.run(_turns(fresh=100, long=500, chunks=10_000))
     return _rows(first, along, flat, _startups(runs=5))

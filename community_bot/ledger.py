@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from community_bot.sqlite_wal import use_wal
 
 if TYPE_CHECKING:
-    from community_bot.settings import Settings
+    from community_bot.settings import MemorySettings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -70,13 +70,13 @@ class TurnLedger(Protocol):
     def close(self) -> None: ...
 
 
-def open_ledger(settings: Settings) -> TurnLedger:
+def open_ledger(memory: MemorySettings) -> TurnLedger:
     """On DATABASE_URL when set (every host's turns in one place), else DATA_DIR/turns.sqlite."""
-    if settings.database_url is not None:
+    if memory.database_url is not None:
         from community_bot.storage.pg_records import PgLedger
 
-        return PgLedger(settings.database_url.get_secret_value())
-    return Ledger(settings.data_dir / "turns.sqlite")
+        return PgLedger(memory.database_url.get_secret_value())
+    return Ledger(memory.data_dir / "turns.sqlite")
 
 
 class Ledger:

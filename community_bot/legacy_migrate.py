@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from community_bot.legacy_env import OLD_ONLY, Translation, translate
-from community_bot.settings import Settings
+from community_bot.settings import GROUPS
 
 
 def known_variables() -> set[str]:
     """Every variable name the settings read (field names and their aliases), upper case."""
     names: set[str] = set()
-    for name, field in Settings.model_fields.items():
+    fields = (item for group in GROUPS for item in group.model_fields.items())
+    for name, field in fields:
         names.add(name.upper())
         alias = field.validation_alias
         choices = getattr(alias, "choices", None)

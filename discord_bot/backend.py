@@ -26,6 +26,13 @@ class ConversationLike(Protocol):
         reply_to: Quoted | None = None,
     ) -> AsyncIterator[TokenEvent | FinalReply]: ...
 
+    def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TokenEvent | FinalReply]:
+        """Answer `text` when a turn cut off by a crash left it unanswered, without asking it
+        again; nothing when it is not what waits (then it is asked with `stream_turn`)."""
+        ...
+
     async def reset(self, thread_id: str) -> None: ...
 
 

@@ -69,7 +69,7 @@ def build_tree(
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: str) -> None:
         await interaction.response.defer(thinking=True)
-        if interaction.guild is None and not runtime.settings.discord_allow_dms:
+        if interaction.guild is None and not runtime.discord.discord_allow_dms:
             await _follow_up(interaction, wording.DMS_DISABLED)
             return
         refusal = runtime.refusal(interaction.user.id, question)
@@ -82,7 +82,7 @@ def build_tree(
     @app_commands.default_permissions(manage_messages=True)  # hidden from others; still checked
     async def reset(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not may_reset(interaction, runtime.settings.discord_admin_role_ids):
+        if not may_reset(interaction, runtime.discord.discord_admin_role_ids):
             await _follow_up(interaction, wording.RESET_REFUSED, ephemeral=True)
             return
         runtime.reset(interaction)

@@ -7,13 +7,14 @@ tools can drive the same client against any gateway (the test suite uses a local
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
 from discord_bot.backend import Backend
 from discord_bot.budget import metered
 from discord_bot.commands import build_tree
@@ -24,14 +25,14 @@ from discord_bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-def intents_for(settings: Settings) -> discord.Intents:
+def intents_for(discord_settings: DiscordSettings) -> discord.Intents:
     """Only what the bot reads. Message Content is privileged: enable it in the developer portal."""
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = True
     intents.guild_reactions = True
-    if settings.discord_allow_dms:
+    if discord_settings.discord_allow_dms:
         intents.dm_messages = True
         intents.dm_reactions = True
     return intents
@@ -60,24 +61,27 @@ class ShardedCommunityClient(CommunityClient, discord.AutoShardedClient):
 
 async def _setup(client: discord.Client, runtime: Runtime) -> None:
     """Runs after login, before the gateway connects: publish the slash commands."""
-    if runtime.settings.discord_sync_commands:
+    if runtime.discord.discord_sync_commands:
         tree = runtime.tree
         assert tree is not None
         synced = await tree.sync()
         log.info("synced %d slash commands", len(synced))
 
 
-def use_endpoints(settings: Settings) -> None:
+def use_endpoints(discord_settings: DiscordSettings) -> None:
     """Point this process's discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL when set (an
     HTTP proxy, a local emulator); discord.py keeps both as process-wide class attributes."""
-    if settings.discord_api_url:
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
-    if settings.discord_gateway_url:
-        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    if discord_settings.discord_api_url:
+        discord.http.Route.BASE = discord_settings.discord_api_url.rstrip("/")
+    if discord_settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(discord_settings.discord_gateway_url)
 
 
-def build_client(settings: Settings, app: Backend) -> discord.Client:
-    """The configured, unconnected Discord client for `app`.
+def build_client(
+    discord_settings: DiscordSettings, app: Backend, *, data_dir: Path, reply_limit: int
+) -> discord.Client:
+    """The configured, unconnected Discord client for `app`: the Discord settings, plus DATA_DIR
+    (`data_dir`, for the questions in flight) and MAX_RESPONSE_CHARS (`reply_limit`).
 
     Intents: guilds, guild messages, message content, reactions (plus DMs when DISCORD_ALLOW_DMS).
     Mentions: `AllowedMentions.none()` as the client default, and passed again on every send and
@@ -92,17 +96,17 @@ def build_client(settings: Settings, app: Backend) -> discord.Client:
     in-flight answers finish for up to DISCORD_SHUTDOWN_GRACE_SECONDS, then disconnects. The app
     itself (its checkpointer) is the caller's to close, after the client.
     """
-    runtime = Runtime(settings, app)
+    runtime = Runtime(discord_settings, app, data_dir=data_dir, reply_limit=reply_limit)
     options: dict[str, Any] = {
-        "intents": intents_for(settings),
+        "intents": intents_for(discord_settings),
         "allowed_mentions": NO_MENTIONS,
     }
     client: discord.Client
-    if settings.discord_sharded:
+    if discord_settings.discord_sharded:
         client = ShardedCommunityClient(
             runtime,
-            shard_count=settings.discord_shard_count,
-            shard_ids=settings.discord_shard_ids or None,
+            shard_count=discord_settings.discord_shard_count,
+            shard_ids=discord_settings.discord_shard_ids or None,
             **options,
         )
     else:

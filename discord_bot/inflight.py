@@ -1,10 +1,11 @@
 """What the bot has promised to answer, kept on disk so a crash forgets nothing.
 
-A question is recorded when it is accepted (before any model runs) and cleared after its final
-edit; the ids of its answer's messages are added as they are sent. After a kill -9, the records
-left say which questions were never answered (answer them now) and which answers stopped half
-way (say so in the message). Beside them, the newest message seen per channel: after a session
-Discord would not resume, the history since then is read back for what was asked meanwhile.
+A question is recorded when it is accepted (before any model runs) and cleared once its answer
+is shown in full (its final edit); the ids of its answer's messages are added as they are sent.
+After a kill -9, the records left say which questions were never answered (answer them now) and
+which answers stopped half way (say so in the message, and answer again). Beside them, the
+newest message seen per channel: after a session Discord would not resume, the history since
+then is read back for what was asked meanwhile.
 
 `DATA_DIR/discord.sqlite`, WAL like every SQLite file of the bot, so shards can share it.
 """

@@ -1,13 +1,14 @@
 """After a crash or an outage, find what was asked and never answered.
 
 On the first READY of a process, the in-flight records a killed process left behind (read when
-the runtime was built, before this process accepted anything) are settled:
-a question whose answer never started is answered now; an answer cut off half way is edited to
-say so and to invite a re-ask (the conversation may already hold part of that turn, so it is not
-silently re-run). On every READY (a new session: Discord would not resume the old one, so the
-events in between are lost), each answered channel's history since the last message seen is
-read back, at most DISCORD_BACKFILL_MINUTES, and what was addressed to the bot is handled as if
-it had just arrived.
+the runtime was built, before this process accepted anything) are settled: a question whose
+answer never started is answered now; an answer cut off half way is edited to say so, and its
+question is answered again below it. A question is saved in the conversation before its turn
+runs, the turn only when it ends, so the new answer comes from that saved copy
+(`stream_unanswered`): the member need not ask again, and memory holds the question once. On
+every READY (a new session: Discord would not resume the old one, so the events in between are
+lost), each answered channel's history since the last message seen is read back, at most
+DISCORD_BACKFILL_MINUTES, and what was addressed to the bot is handled as if it had just arrived.
 """
 
 from __future__ import annotations
@@ -48,42 +49,71 @@ class Recovery:
             return  # stopping: the records stay for the next start
         if not self._settled:
             self._settled = True
-            for unfinished in self._runtime.left_over:
+            for group in by_answer(self._runtime.left_over):
                 try:
-                    await self._settle(unfinished)
+                    await self._settle(group)
                 except Exception:
-                    log.exception("could not settle question %s", unfinished.question_id)
+                    log.exception("could not settle question(s) %s", [u.question_id for u in group])
         await self._backfill()
 
-    async def _settle(self, unfinished: Unfinished) -> None:
+    async def _settle(self, group: list[Unfinished]) -> None:
         runtime, client = self._runtime, self._runtime.client
-        channel = client.get_channel(unfinished.channel_id)
+        first = group[0]
+        channel = client.get_channel(first.channel_id)
         if channel is None:
             return  # another shard's guild: that process settles it
-        if unfinished.answer_ids and unfinished.answer_channel_id is not None:
-            where = client.get_channel(unfinished.answer_channel_id) or channel
-            assert isinstance(where, discord.abc.Messageable)
-            last = await where.fetch_message(unfinished.answer_ids[-1])
-            await last.edit(content=wording.interrupted(last.content), allowed_mentions=NO_MENTIONS)
-            runtime.inflight.done([unfinished.question_id])
-            log.info("marked the interrupted answer to %s", unfinished.question_id)
-            return
-        runtime.inflight.done([unfinished.question_id])
         assert isinstance(channel, discord.abc.Messageable)
-        try:
-            question = await channel.fetch_message(unfinished.question_id)
-        except discord.NotFound:
+        if first.answer_ids and first.answer_channel_id is not None:
+            await self._answer_again(group, channel)
+            return
+        runtime.inflight.done([first.question_id])
+        question = await _fetch(channel, first.question_id)
+        if question is None:
             return  # deleted meanwhile: nothing to answer
-        log.info("answering question %s, accepted before a restart", unfinished.question_id)
-        await runtime.on_message(question)
+        log.info("answering question %s, accepted before a restart", first.question_id)
+        await runtime.ask_again(question)
+
+    async def _answer_again(
+        self, group: list[Unfinished], channel: discord.abc.Messageable
+    ) -> None:
+        """Mark the cut-off answer, then answer its questions anew (all of a burst at once)."""
+        runtime, first = self._runtime, group[0]
+        assert first.answer_channel_id is not None
+        ids = [unfinished.question_id for unfinished in group]
+        where = await self._channel(first.answer_channel_id)
+        if where is None:  # the thread it was answered in is gone: so is the half answer
+            runtime.inflight.done(ids)
+            return
+        questions = [q for i in ids if (q := await _fetch(channel, i)) is not None]
+        last = await _fetch(where, first.answer_ids[-1])
+        if last is not None:
+            note = wording.ANSWERING_AGAIN if questions else wording.INTERRUPTED
+            shown = wording.interrupted(last.content, note=note)
+            await last.edit(content=shown, allowed_mentions=NO_MENTIONS)
+        if not questions:  # deleted meanwhile: nobody waits for the rest of the answer
+            runtime.inflight.done(ids)
+            log.info("marked the interrupted answer to %s", ids)
+            return
+        log.info("answering %s again: the answer was cut off by a restart", ids)
+        await runtime.answer_again(questions, where, first.answer_channel_id, ids)
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable | None:
+        """A channel or thread, from the cache or, for a thread not in it, from Discord."""
+        client = self._runtime.client
+        try:
+            found = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+        except discord.NotFound:
+            return None
+        assert isinstance(found, discord.abc.Messageable)
+        return found
 
     async def _backfill(self) -> None:
         runtime, client, me = self._runtime, self._runtime.client, self._runtime.me
-        minutes = runtime.settings.discord_backfill_minutes
+        minutes = runtime.discord.discord_backfill_minutes
         if me is None or minutes <= 0:
             return
         horizon = discord.utils.time_snowflake(datetime.now(UTC) - timedelta(minutes=minutes))
-        for channel_id in sorted(runtime.settings.answer_channel_ids):
+        for channel_id in sorted(runtime.discord.answer_channel_ids):
             if not runtime.accepting:
                 return
             seen = runtime.inflight.last_seen(channel_id)
@@ -110,3 +140,21 @@ class Recovery:
                     await runtime.on_message(message)
             if missed:
                 log.info("backfilled %d message(s) of channel %s", len(missed), channel_id)
+
+
+def by_answer(left_over: list[Unfinished]) -> list[list[Unfinished]]:
+    """The records to settle together, oldest first: a burst's questions share one cut-off
+    answer (one new answer for them all); a question whose answer never started stands alone."""
+    groups: dict[object, list[Unfinished]] = {}
+    for unfinished in left_over:
+        answer = (unfinished.answer_channel_id, tuple(unfinished.answer_ids))
+        key = answer if unfinished.answer_ids else unfinished.question_id
+        groups.setdefault(key, []).append(unfinished)
+    return list(groups.values())
+
+
+async def _fetch(channel: discord.abc.Messageable, message_id: int) -> discord.Message | None:
+    try:
+        return await channel.fetch_message(message_id)
+    except discord.NotFound:
+        return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import discord
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
 from discord_bot.addressing import mentions_me, replied_to
 
 _FENCED = re.compile(r"```.*?(?:```|$)", re.S)
@@ -22,9 +22,11 @@ def thread_id_for(channel_id: int) -> str:
     return f"discord:{channel_id}"
 
 
-def profile_for(settings: Settings, channel_id: int, parent_id: int | None = None) -> str | None:
+def profile_for(
+    discord_settings: DiscordSettings, channel_id: int, parent_id: int | None = None
+) -> str | None:
     """The channel's prompt profile; a Discord thread inherits its parent channel's."""
-    profiles = settings.discord_channel_profiles
+    profiles = discord_settings.discord_channel_profiles
     found = profiles.get(str(channel_id))
     if found is None and parent_id is not None:
         found = profiles.get(str(parent_id))
@@ -53,7 +55,7 @@ def _replies_to(message: discord.Message, me: discord.abc.User) -> bool:
 
 
 def route_message(
-    message: discord.Message, me: discord.abc.User, settings: Settings
+    message: discord.Message, me: discord.abc.User, discord_settings: DiscordSettings
 ) -> Route | None:
     """The route for a message the bot should answer, or None to stay quiet.
 
@@ -64,23 +66,27 @@ def route_message(
         return None
     channel = message.channel
     if isinstance(channel, discord.DMChannel):
-        if not settings.discord_allow_dms:
+        if not discord_settings.discord_allow_dms:
             return None
-        return Route(channel.id, thread_id_for(channel.id), profile_for(settings, channel.id))
+        return Route(
+            channel.id, thread_id_for(channel.id), profile_for(discord_settings, channel.id)
+        )
     parent_id = _parent_id(channel)
-    forum_ids = set(settings.discord_forum_channel_ids)
+    forum_ids = set(discord_settings.discord_forum_channel_ids)
     if parent_id in forum_ids and message.id == channel.id:  # a new forum post: answer it there
-        profile = profile_for(settings, channel.id, parent_id)
+        profile = profile_for(discord_settings, channel.id, parent_id)
         return Route(channel.id, thread_id_for(channel.id), profile, forum_post=True)
-    watched = settings.answer_channel_ids
+    watched = discord_settings.answer_channel_ids
     monitored = channel.id in watched or parent_id in watched or parent_id in forum_ids
     if not (monitored or mentions_me(message, me) or _replies_to(message, me)):
         return None
-    profile = profile_for(settings, channel.id, parent_id)
-    restricted = settings.discord_answer_mentions_in == "allowed" and (watched or forum_ids)
+    profile = profile_for(discord_settings, channel.id, parent_id)
+    restricted = discord_settings.discord_answer_mentions_in == "allowed" and (watched or forum_ids)
     if not monitored and restricted:
         return Route(channel.id, thread_id_for(channel.id), profile, outside=True)
-    open_thread = settings.discord_thread_mode and channel.id in watched and parent_id is None
+    open_thread = (
+        discord_settings.discord_thread_mode and channel.id in watched and parent_id is None
+    )
     return Route(channel.id, thread_id_for(channel.id), profile, open_thread)
 
 

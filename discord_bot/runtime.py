@@ -12,13 +12,15 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted
 from discord_bot import wording
 from discord_bot.addressing import addressed_to_another, clean_text, is_chit_chat, replied_to
@@ -81,15 +83,28 @@ class _Background:
 
 
 class Runtime:
-    """State shared by the handlers of one client: queues, limits, the answer index."""
+    """State shared by the handlers of one client: queues, limits, the answer index.
 
-    def __init__(self, settings: Settings, backend: Backend) -> None:
+    It reads the Discord settings, plus two values from other groups that the caller passes:
+    `data_dir` (DATA_DIR: where questions in flight survive a crash) and `reply_limit`
+    (MAX_RESPONSE_CHARS: the longest message of a streamed reply).
+    """
+
+    def __init__(
+        self,
+        discord_settings: DiscordSettings,
+        backend: Backend,
+        *,
+        data_dir: Path,
+        reply_limit: int,
+    ) -> None:
         self.backend = backend
-        self.settings = settings
+        self.discord = discord_settings
+        self.reply_limit = reply_limit
         self.queues = ChannelQueues()
         self.answers = AnswerIndex()
-        self.budget = RequestBudget(settings.discord_max_requests_per_second)
-        self.inflight = InFlight(settings.data_dir / "discord.sqlite")
+        self.budget = RequestBudget(discord_settings.discord_max_requests_per_second)
+        self.inflight = InFlight(data_dir / "discord.sqlite")
         # What an earlier process left unfinished, read before this one accepts anything.
         self.left_over = self.inflight.unfinished()
         self.accepting = True
@@ -97,14 +112,15 @@ class Runtime:
         self.waiting = WaitingIndicators(self._waiting_in)
         self.background = _Background()
         self._limiter = UserRateLimiter(
-            self.settings.rate_limit_per_minute, self.settings.rate_limit_burst
+            self.discord.rate_limit_per_minute, self.discord.rate_limit_burst
         )
         self._bursts: Debouncer[_Asked] = Debouncer(
-            self.settings.discord_debounce_seconds, self._queue_burst
+            self.discord.discord_debounce_seconds, self._queue_burst
         )
         self._pointed: set[tuple[int, int]] = set()
         # Messages already handled: a backfill or a recovery may meet them again.
         self._handled: OrderedDict[int, None] = OrderedDict()
+        self._again: set[int] = set()  # accepted before a crash, never started (`ask_again`)
         self._client: discord.Client | None = None
         self.tree: app_commands.CommandTree[discord.Client] | None = None
 
@@ -131,7 +147,7 @@ class Runtime:
         if wait > 0:
             self.backend.record_rate_limited()
             return wording.rate_limited(wait) if self._limiter.should_warn(user_id, wait) else ""
-        limit = self.settings.discord_max_input_chars
+        limit = self.discord.discord_max_input_chars
         if len(text) > limit:
             return wording.too_long(len(text), limit)
         return None
@@ -142,36 +158,24 @@ class Runtime:
         me = self.me
         if not self.accepting or me is None:
             return
-        if message.channel.id in self.settings.answer_channel_ids:
+        if message.channel.id in self.discord.answer_channel_ids:
             self.inflight.saw(message.channel.id, message.id)
         if message.id in self._handled:
             return
         self._handled[message.id] = None
         if len(self._handled) > HANDLED_MEMORY:
             self._handled.popitem(last=False)
-        route = route_message(message, me, self.settings)
+        route = route_message(message, me, self.discord)
         if route is None:
             return
         if route.outside:
             await self._point_elsewhere(message)
             return
-        text = clean_text(message, me)
-        if route.forum_post:  # a forum post's title is part of its question
-            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
-        if message.attachments:
-            attached = await read_attachments(message, self.settings.discord_attachment_max_bytes)
-            if attached.unread:
-                note = wording.some_files_not_read(attached.unread)
-                await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
-            if not text and not attached.text:
-                return
-            typed, text = text, "\n\n".join(part for part in (text, attached.text) if part)
-        else:
-            typed = text
+        typed, text = await self._read(message, me, forum_post=route.forum_post)
         if not text:
             return
         to_another = addressed_to_another(message, me)
-        debounced = self.settings.discord_debounce_seconds > 0  # judged as a whole burst
+        debounced = self.discord.discord_debounce_seconds > 0  # judged as a whole burst
         judged = not debounced and not route.forum_post  # a forum post is always a question
         if judged and await self._chit_chat(message, typed, to_another):
             return
@@ -181,6 +185,27 @@ class Runtime:
                 await self._say(message, refusal)
             return
         self._accept(_Asked(message, route, text, self._quoted(message, me), typed, to_another))
+
+    async def _read(
+        self,
+        message: discord.Message,
+        me: discord.abc.User,
+        *,
+        forum_post: bool,
+        notes: bool = True,
+    ) -> tuple[str, str]:
+        """(typed, question): what the member typed, and that with the text of the attached
+        files; `notes` tells the member which files could not be read."""
+        text = clean_text(message, me)
+        if forum_post:  # a forum post's title is part of its question
+            text = f"{getattr(message.channel, 'name', '')}\n\n{text}".strip()
+        if not message.attachments:
+            return text, text
+        attached = await read_attachments(message, self.discord.discord_attachment_max_bytes)
+        if attached.unread and notes:
+            note = wording.some_files_not_read(attached.unread)
+            await self._say(message, note if text or attached.text else wording.FILES_NOT_READ)
+        return text, "\n\n".join(part for part in (text, attached.text) if part)
 
     def _quoted(self, message: discord.Message, me: discord.abc.User) -> Quoted | None:
         target = replied_to(message)
@@ -194,7 +219,7 @@ class Runtime:
         self.pending[message.id] = asked
         self.inflight.accepted(message.id, message.channel.id)
         busy = self.queues.busy_with(route.channel_id)
-        if route.open_thread or busy or self.settings.discord_debounce_seconds > 0:
+        if route.open_thread or busy or self.discord.discord_debounce_seconds > 0:
             self.waiting.show(message.channel, route.channel_id)
         self._bursts.add((route.channel_id, message.author.id), asked)
 
@@ -267,7 +292,7 @@ class Runtime:
             thread_id_for(channel_id),
             question,
             author_of(interaction.user),
-            profile_for(self.settings, channel_id, parent_id),
+            profile_for(self.discord, channel_id, parent_id),
         )
         self._queue(channel_id, InteractionOutlet(interaction), turn)
 
@@ -276,12 +301,57 @@ class Runtime:
         channel_id = interaction.channel_id or 0
 
         async def job() -> None:
-            await self.backend.conversation.reset(thread_id_for(channel_id))
-            await interaction.followup.send(
-                wording.RESET_DONE, allowed_mentions=NO_MENTIONS, ephemeral=True
-            )
+            try:
+                await self.backend.conversation.reset(thread_id_for(channel_id))
+                said = wording.RESET_DONE
+            except ThreadBusyError:  # another process's turn holds the memory: kept, and said so
+                said = wording.RESET_BUSY
+            await interaction.followup.send(said, allowed_mentions=NO_MENTIONS, ephemeral=True)
 
         self.queues.submit(channel_id, job)
+
+    # --- after a crash (Recovery) --------------------------------------------------------
+
+    async def ask_again(self, message: discord.Message) -> None:
+        """A question accepted before a crash whose answer never started: handled as new,
+        except that a copy the conversation saved before the crash is answered, not repeated."""
+        self._again.add(message.id)
+        try:
+            await self.on_message(message)
+        finally:
+            if message.id not in self.pending:  # not accepted this time: nothing to mark
+                self._again.discard(message.id)
+
+    async def answer_again(
+        self,
+        questions: list[discord.Message],
+        where: discord.abc.Messageable,
+        where_id: int,
+        question_ids: list[int],
+    ) -> None:
+        """Queue a new answer in `where` (the questions' channel, or the thread opened for
+        them) to questions whose answer a crash cut off. They are put as the cut-off turn put
+        them, so the conversation answers the copy it saved and remembers them once."""
+        me = self.me
+        assert me is not None
+        texts = []
+        for message in questions:
+            self._handled[message.id] = None  # a backfill must not answer it a third time
+            route = route_message(message, me, self.discord)
+            forum_post = route is not None and route.forum_post
+            texts.append((await self._read(message, me, forum_post=forum_post, notes=False))[1])
+        first, last = questions[0], questions[-1]
+        turn = Turn(
+            thread_id_for(where_id),
+            "\n".join(texts),
+            author_of(first.author),
+            profile_for(self.discord, where_id, getattr(where, "parent_id", None)),
+            self._quoted(first, me),
+            question_ids,
+            again=True,
+        )
+        in_place = where_id == last.channel.id  # else a thread of its own: no reply needed
+        self._queue(where_id, ChannelOutlet(where, reply_to=last if in_place else None), turn)
 
     # --- turns -------------------------------------------------------------------------
 
@@ -292,14 +362,18 @@ class Runtime:
 
     async def _start(self, burst: list[_Asked]) -> None:
         """The burst's turn begins: its questions as they read now (edited, some deleted)."""
+        again = False
         for asked in burst:
             self.pending.pop(asked.message.id, None)
+            if asked.message.id in self._again:
+                self._again.discard(asked.message.id)
+                again = True
         live = [asked for asked in burst if not asked.deleted]
         if not live:
             return
         first, last = live[0], live[-1]
         typed = "\n".join(asked.typed for asked in live)
-        debounced = self.settings.discord_debounce_seconds > 0 and not first.route.forum_post
+        debounced = self.discord.discord_debounce_seconds > 0 and not first.route.forum_post
         if debounced and await self._chit_chat(last.message, typed, first.to_another):
             self.inflight.done([asked.message.id for asked in live])
             return
@@ -311,6 +385,7 @@ class Runtime:
             route.profile,
             first.reply_to,
             [asked.message.id for asked in live],
+            again,
         )
         if route.open_thread:
             await self._answer_in_new_thread(first.message, turn)
@@ -323,11 +398,12 @@ class Runtime:
 
     async def _run(self, channel_id: int, outlet: Outlet, turn: Turn) -> None:
         await run_turn(
-            self.settings,
+            self.discord,
             self.backend,
             outlet,
             turn,
             self._answered(turn),
+            reply_limit=self.reply_limit,
             budget=self.budget,
             on_sent=self._sent(channel_id, turn),
         )
@@ -345,14 +421,7 @@ class Runtime:
             await self._run(message.channel.id, ChannelOutlet(message.channel, message), turn)
             return
         self.background.run(self._rename(thread, turn.text, provisional))
-        in_thread = Turn(
-            thread_id_for(thread.id),
-            turn.text,
-            turn.author,
-            turn.profile,
-            turn.reply_to,
-            turn.question_ids,
-        )
+        in_thread = replace(turn, thread_id=thread_id_for(thread.id))
         await self._run(thread.id, ChannelOutlet(thread), in_thread)
 
     async def _rename(self, thread: discord.Thread, question: str, provisional: str) -> None:
@@ -377,6 +446,8 @@ class Runtime:
 
     def _answered(self, turn: Turn) -> Callable[[list[int], FinalReply], None]:
         def remember(message_ids: list[int], final: FinalReply) -> None:
+            # Shown in full: a crash from here on (memory upkeep) must not answer it again.
+            self.inflight.done(turn.question_ids)
             ref = TurnRef(turn.thread_id, final.run_id)
             for user_id, score in self.answers.remember(message_ids, ref):
                 self.background.run(self._record_vote(ref, user_id, score))
@@ -394,7 +465,7 @@ class Runtime:
     async def _chit_chat(self, message: discord.Message, typed: str, to_another: bool) -> bool:
         """Handle thanks, greetings and talk between members (DISCORD_CHIT_CHAT); True when
         it was that, and nothing more is to be done."""
-        mode = self.settings.discord_chit_chat
+        mode = self.discord.discord_chit_chat
         if mode == "answer" or not is_chit_chat(typed, to_another=to_another):
             return False
         if mode == "react" and not to_another:
@@ -416,8 +487,8 @@ class Runtime:
             return
         self._pointed.add(key)
         places = [
-            *sorted(self.settings.answer_channel_ids),
-            *self.settings.discord_forum_channel_ids,
+            *sorted(self.discord.answer_channel_ids),
+            *self.discord.discord_forum_channel_ids,
         ]
         await self._say(message, wording.answers_elsewhere(places))
 
@@ -427,7 +498,7 @@ class Runtime:
         """Stop taking messages, then let queued answers finish within the grace period."""
         self.accepting = False
         self._bursts.flush_all()
-        finished = await self.queues.drain(self.settings.discord_shutdown_grace_seconds)
+        finished = await self.queues.drain(self.discord.discord_shutdown_grace_seconds)
         await self.waiting.stop()
         await self.background.finish(BACKGROUND_GRACE_S)
         self.inflight.close()

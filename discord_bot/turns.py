@@ -8,16 +8,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import discord
 
-from community_bot.settings import Settings
+from community_bot.settings import DiscordSettings
+from community_bot.thread_lock import ThreadBusyError
 from community_bot.turns import Author, FinalReply, Quoted, TokenEvent
 from discord_bot import wording
-from discord_bot.backend import Backend
+from discord_bot.backend import Backend, ConversationLike
 from discord_bot.budget import RequestBudget, acknowledging, streaming
+from discord_bot.busy import when_free
 from discord_bot.outlets import Outlet
 from discord_bot.streaming import StreamedReply
 
@@ -36,6 +38,9 @@ class Turn:
     profile: str | None
     reply_to: Quoted | None = None  # the message it replies to, context for the model
     question_ids: list[int] = field(default_factory=list)  # the Discord messages it answers
+    # Accepted before a crash: the conversation may hold it unanswered already, and then it is
+    # answered from there rather than asked (and remembered) twice.
+    again: bool = False
 
 
 Answered = Callable[[list[int], FinalReply], None]
@@ -59,34 +64,52 @@ async def keep_typing(outlet: Outlet) -> None:
         await asyncio.sleep(TYPING_REFRESH_SECONDS)
 
 
+async def turn_events(
+    conversation: ConversationLike, turn: Turn
+) -> AsyncIterator[TokenEvent | FinalReply]:
+    """The turn's answer from the conversation: for a question asked again after a crash, from
+    its saved copy when that is what waits, else asked as new."""
+    if turn.again:
+        resumed = False
+        async for event in conversation.stream_unanswered(turn.thread_id, turn.text, turn.profile):
+            resumed = True
+            yield event
+        if resumed:
+            return
+    async for event in conversation.stream_turn(
+        turn.thread_id, turn.text, turn.author, turn.profile, reply_to=turn.reply_to
+    ):
+        yield event
+
+
 async def run_turn(
-    settings: Settings,
+    discord_settings: DiscordSettings,
     backend: Backend,
     outlet: Outlet,
     turn: Turn,
     on_answered: Answered | None = None,
     *,
+    reply_limit: int,
     budget: RequestBudget | None = None,
     on_sent: Sent | None = None,
 ) -> None:
-    """Stream `turn`'s answer to `outlet`; never raises except on cancellation.
+    """Stream `turn`'s answer to `outlet` in messages of at most `reply_limit` characters
+    (MAX_RESPONSE_CHARS); never raises except on cancellation.
 
     `on_sent` hears the answer's message ids each time one more is sent (votes and crash
     records need them before the answer is final); `on_answered` hears the final ids.
     """
     reply = StreamedReply(
         outlet,
-        edit_interval=settings.discord_edit_interval_seconds,
-        limit=settings.max_response_chars,
+        edit_interval=discord_settings.discord_edit_interval_seconds,
+        limit=reply_limit,
         budget=budget,
         on_sent=on_sent,
     )
     typing = asyncio.create_task(keep_typing(outlet))
     final: FinalReply | None = None
     try:
-        stream = backend.conversation.stream_turn(
-            turn.thread_id, turn.text, turn.author, turn.profile, reply_to=turn.reply_to
-        )
+        stream = when_free(lambda: turn_events(backend.conversation, turn), outlet)
         async for event in stream:
             if isinstance(event, TokenEvent):
                 reply.push(event.text)
@@ -104,6 +127,10 @@ async def run_turn(
     except asyncio.CancelledError:
         await reply.abort()
         raise
+    except ThreadBusyError as busy:  # waited long enough: say why, not "couldn't answer"
+        log.warning("gave up on a turn in %s: %s", turn.thread_id, busy)
+        with contextlib.suppress(discord.HTTPException):
+            await outlet.send(wording.THREAD_STILL_BUSY)
     except Exception:
         log.exception("turn failed in %s (author %s)", turn.thread_id, turn.author.id)
         await reply.abort()

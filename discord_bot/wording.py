@@ -19,6 +19,10 @@ _BLANK_BEFORE_CLOSER = re.compile(r"\n\n([ \t]*(?:`{3,}|~{3,}))$")
 
 TURN_FAILED = "Sorry, I couldn't answer that. Please try again in a moment."
 RESET_DONE = "Done: I've forgotten this channel's conversation."
+RESET_BUSY = (
+    "I'm still answering in this channel, so I haven't forgotten anything yet. "
+    "Please run /reset again in a moment."
+)
 RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
 DMS_DISABLED = "I only answer in the server's channels."
 EMPTY_QUESTION = "Ask me something and I'll look it up."
@@ -31,6 +35,14 @@ INTERRUPTED = (
     "-# ⚠️ I was interrupted (restarted) before finishing this answer. "
     "Please ask again if you still need it."
 )
+ANSWERING_AGAIN = (
+    "-# ⚠️ I was interrupted (restarted) before finishing this answer, so I'm answering again."
+)
+THREAD_BUSY = "I'm still finishing another answer in this channel; yours comes right after."
+THREAD_STILL_BUSY = (
+    "Sorry, another answer in this channel kept me waiting too long, so I couldn't get to "
+    "yours. Please ask again in a few minutes."
+)
 
 
 def some_files_not_read(names: Sequence[str]) -> str:
@@ -42,11 +54,14 @@ def answers_elsewhere(channel_ids: Sequence[int]) -> str:
     return f"I answer questions in {places}: ask me there (or use `/ask` here)."
 
 
-def interrupted(shown: str, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
-    """A half-written answer, closed with a note that it was cut off."""
-    room = limit - len(INTERRUPTED) - 3
+def interrupted(shown: str, limit: int = DISCORD_MESSAGE_LIMIT, note: str = INTERRUPTED) -> str:
+    """A half-written answer, closed with a note that it was cut off (`note` replaces one that
+    an earlier restart added, so marking it again changes nothing)."""
+    for earlier in (INTERRUPTED, ANSWERING_AGAIN):
+        shown = shown.removesuffix(earlier).rstrip("\n")
+    room = limit - len(note) - 3
     body = balance_fences(shown if len(shown) <= room - 8 else shown[: room - 9] + "…")
-    return f"{body}\n\n{INTERRUPTED}" if body.strip() else INTERRUPTED
+    return f"{body}\n\n{note}" if body.strip() else note
 
 
 def too_long(length: int, limit: int) -> str:

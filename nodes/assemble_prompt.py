@@ -24,15 +24,14 @@ from nodes.state import State
 
 async def assemble_prompt(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     services = await opened_services(runtime)
-    settings = services.settings
     profile = await services.aprofile(runtime.context.profile if runtime.context else None)
     window = trim_history(
-        state["messages"], settings.memory_max_messages, settings.memory_max_tokens
+        state["messages"], services.memory.memory_max_messages, services.memory.memory_max_tokens
     )
     window = [_with_speaker(m) for m in window]
     system = profile.system_text()
     if profile.user_primer:
-        if settings.prompt_user_role == "system":
+        if services.prompts.prompt_user_role == "system":
             system = f"{system}\n\n{profile.user_primer}"
         else:
             window = _prefix_first_human(window, profile.user_primer)

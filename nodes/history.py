@@ -67,6 +67,12 @@ def quoted_of(message: BaseMessage) -> tuple[str, str] | None:
     return str(message.additional_kwargs.get(REPLY_TO_NAME) or "someone"), str(text)
 
 
+def is_reply(messages: Sequence[AnyMessage]) -> bool:
+    """Whether the newest question is a Discord reply to another message."""
+    humans = [m for m in messages if isinstance(m, HumanMessage)]
+    return bool(humans) and quoted_of(humans[-1]) is not None
+
+
 def follow_up_of(messages: Sequence[AnyMessage], window_seconds: float) -> str | None:
     """The text the newest question follows up on, or None when it stands on its own.
 

@@ -31,7 +31,7 @@ async def route(
     choice = services.router(
         latest_question(messages),
         previous_tier=previous["tier"] if previous else None,
-        previous_text=follow_up_of(messages, services.settings.follow_up_window_seconds),
+        previous_text=follow_up_of(messages, services.memory.follow_up_window_seconds),
         kb_top_score=retrieval["top_score"] if retrieval else None,
         kb_hit=retrieval["hit"] if retrieval else None,
     )

@@ -20,10 +20,10 @@ from prompts.references import citations_for
 async def split_reply(
     state: State, runtime: Runtime[Context]
 ) -> Command[Literal["summarize_memory", "__end__"]]:
-    settings = services_of(runtime).settings
+    prompts = services_of(runtime).prompts
     answer = text_of(state["messages"][-1])
     reply = {
-        "reply_chunks": split_text(answer, settings.max_response_chars),
+        "reply_chunks": split_text(answer, prompts.max_response_chars),
         "citations": citations_for(answer, state.get("passages", [])),
     }
     # "__end__" is LangGraph's END, spelled out so the type names the edge.

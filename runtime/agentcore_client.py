@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from community_bot.ledger import TurnLedger, open_ledger
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings, ModelSettings
 from community_bot.turns import (
     Author,
     FinalReply,
@@ -149,11 +149,11 @@ class AgentCoreConversation(ThinConversation):
 class AgentCoreBackend(ThinClient):
     """The Discord runtime's Backend when the graph runs on AgentCore Runtime."""
 
-    def __init__(self, settings: Settings, client: Any, ledger: TurnLedger) -> None:
-        assert settings.agentcore_runtime_arn is not None
-        super().__init__(ledger, f"AgentCore Runtime {settings.agentcore_runtime_arn}")
-        self.settings = settings
-        self._conversation = AgentCoreConversation(client, settings.agentcore_runtime_arn, self)
+    def __init__(self, models: ModelSettings, client: Any, ledger: TurnLedger) -> None:
+        assert models.agentcore_runtime_arn is not None
+        super().__init__(ledger, f"AgentCore Runtime {models.agentcore_runtime_arn}")
+        self.models = models
+        self._conversation = AgentCoreConversation(client, models.agentcore_runtime_arn, self)
 
     @property
     def conversation(self) -> AgentCoreConversation:
@@ -161,14 +161,17 @@ class AgentCoreBackend(ThinClient):
 
 
 @asynccontextmanager
-async def open_agentcore_backend(settings: Settings) -> AsyncIterator[AgentCoreBackend]:
+async def open_agentcore_backend(
+    models: ModelSettings, memory: MemorySettings
+) -> AsyncIterator[AgentCoreBackend]:
+    """The client of AGENTCORE_RUNTIME_ARN (models), recording turns in the ledger (memory)."""
     import boto3  # type: ignore[import-untyped, unused-ignore]
     from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
     config = Config(read_timeout=READ_TIMEOUT_S, retries={"max_attempts": 2, "mode": "standard"})
-    client = boto3.client("bedrock-agentcore", region_name=settings.aws_region, config=config)
-    ledger = open_ledger(settings)
+    client = boto3.client("bedrock-agentcore", region_name=models.aws_region, config=config)
+    ledger = open_ledger(memory)
     try:
-        yield AgentCoreBackend(settings, client, ledger)
+        yield AgentCoreBackend(models, client, ledger)
     finally:
         ledger.close()

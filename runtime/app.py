@@ -137,19 +137,24 @@ async def open_app(
                 with named(data, "the local knowledge index in"):
                     await prepare()
             # On DATABASE_URL: its schema is set up one process at a time across every host.
-            memory = await open_memory(settings, stack)
+            memory = await open_memory(settings.memory, stack)
             with named(data / "turns.sqlite", "the turn ledger"):
-                ledger = open_ledger(settings)
+                ledger = open_ledger(settings.memory)
             stack.callback(ledger.close)
         telemetry = await stack.enter_async_context(
-            open_telemetry(settings, ledger, serve_metrics=background)
+            open_telemetry(
+                settings.observability,
+                ledger,
+                default_profile=settings.prompt_profile,
+                serve_metrics=background,
+            )
         )
         log_report(settings.legacy, log)  # what became of the original bot's variables
         probe = getattr(services.models, "probe", None)
         if callable(probe):
             await probe()
         availability = getattr(services.models, "availability", None) or {}
-        if (lifecycle := start_lifecycle_check(settings, availability)) is not None:
+        if (lifecycle := start_lifecycle_check(settings.models, availability)) is not None:
             stack.push_async_callback(stop_lifecycle_check, lifecycle)
         telemetry.metrics.watch_providers(lambda: provider_states(services.models))
         aclose = getattr(services.knowledge, "aclose", None)
@@ -188,7 +193,12 @@ async def _start_source_agents(settings: Settings, services: Services) -> AgentS
 
     sources = list(getattr(services.knowledge, "sources", []))
     return await AgentScheduler.start_in_background(
-        settings,
+        settings.source_agents,
         getattr(services.knowledge, "local", None),
         on_ingested=lambda kb_id: mark_ingested(sources, kb_id),
+        data_dir=settings.data_dir,
+        knowledge_base_id=settings.ingestion_knowledge_base_id,
+        aws_region=settings.aws_region,
+        holds_shard_zero=settings.holds_shard_zero,
+        shared_database=settings.database_url is not None,
     )

@@ -24,14 +24,14 @@ async def open_backend(settings: Settings, *, background: bool = True) -> AsyncI
         from runtime.agentcore_client import open_agentcore_backend
 
         log.info("each turn runs on AgentCore Runtime %s", settings.agentcore_runtime_arn)
-        async with open_agentcore_backend(settings) as backend:
+        async with open_agentcore_backend(settings.models, settings.memory) as backend:
             yield backend
         return
     if settings.backend_mode == "remote":
         from runtime.remote_graph import open_remote_backend
 
         log.info("each turn runs on the LangGraph server at %s", settings.langgraph_url)
-        async with open_remote_backend(settings) as remote:
+        async with open_remote_backend(settings.models, settings.memory) as remote:
             yield remote
         return
     from runtime.app import open_app

@@ -20,6 +20,7 @@ from community_bot.cli_support import add_command
 from community_bot.errors import CommunityBotError
 from community_bot.kb.cli import register as register_kb
 from community_bot.observability.logs import configure_logging
+from community_bot.observability.redaction import known_secrets
 from community_bot.observability.stats_cli import register as register_stats
 from community_bot.routing.cli import register as register_route
 from community_bot.settings import Settings, load_settings
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(settings.observability, known_secrets(settings))
         result: int = args.handler(args, settings)
         return result
     except CommunityBotError as exc:

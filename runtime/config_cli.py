@@ -103,7 +103,7 @@ async def provider_lines(settings: Settings) -> list[str]:
     """One line per provider: reachable with credentials / a pulled model, or why not."""
     from community_bot.models.probe import probe_bedrock, probe_ollama
 
-    found = await asyncio.gather(probe_bedrock(settings), probe_ollama(settings))
+    found = await asyncio.gather(probe_bedrock(settings.models), probe_ollama(settings.models))
     return [
         f"{p.provider}: {'usable' if p.usable and not p.undecided else 'NOT usable'} ({p.detail})"
         if not p.undecided

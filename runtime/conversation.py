@@ -22,7 +22,7 @@ from community_bot.thread_lock import ThreadLocks
 from community_bot.turn_claim import turn_claims
 from community_bot.turns import Author, FinalReply, Quoted, ReplyListener, TokenEvent, TurnEvent
 from nodes.context import Context
-from nodes.history import human_kwargs
+from nodes.history import AUTHOR_ID, human_kwargs, speaker_of, text_of
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -122,6 +122,38 @@ class Conversation:
                         answered(event)
                     yield event
                 claim.answered = True  # the checkpoint holding the answer is saved
+
+    async def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TurnEvent]:
+        """Answer `text` when it is the question a crashed turn left unanswered (`unanswered`),
+        as `stream_turn` would have, without asking it again: it is saved already, so it enters
+        memory once. Yields nothing when another question, or none, is waiting (then ask it
+        with `stream_turn`); raises `ThreadBusyError` as `stream_turn` does."""
+        run_id = str(uuid.uuid4())
+        async with self._hold(thread_id):
+            waiting = await self._pending.pending(thread_id) if self._pending is not None else []
+            question = waiting[-1] if waiting else None
+            if not isinstance(question, HumanMessage) or text_of(question) != text:
+                return
+            author = Author(
+                id=str(question.additional_kwargs.get(AUTHOR_ID, "")),
+                name=speaker_of(question) or "someone",
+            )
+            watch = (
+                self._observer.watch(run_id, thread_id, text, author, profile)
+                if self._observer is not None
+                else nullcontext(_unobserved)
+            )
+            # Saved by the crashed turn: sent as they are, not saved again.
+            asked = cast(list[AnyMessage], waiting)
+            with watch as answered:
+                async for event in self._run_graph(run_id, thread_id, asked, author, profile):
+                    if isinstance(event, FinalReply):
+                        answered(event)
+                    yield event
+            if self._pending is not None:  # the checkpoint holding the answer is saved
+                await self._pending.answered(thread_id)
 
     def _hold(self, thread_id: str) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(thread_id) if self._locks is not None else nullcontext()

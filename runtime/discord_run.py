@@ -25,14 +25,19 @@ async def run_bot(settings: Settings) -> None:
     if settings.discord_bot_token is None:
         raise ConfigError(["DISCORD_BOT_TOKEN: required to connect to Discord"])
     token = settings.discord_bot_token.get_secret_value()
-    use_endpoints(settings)
+    use_endpoints(settings.discord)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         async with open_backend(settings) as app:
-            client = build_client(settings, app)
+            client = build_client(
+                settings.discord,
+                app,
+                data_dir=settings.data_dir,
+                reply_limit=settings.max_response_chars,
+            )
             runner = asyncio.create_task(client.start(token))
             waiter = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from community_bot.checkpoints import ThreadMemorySaver
 from community_bot.pending import PendingQuestions, SqlitePendingQuestions
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings
 from community_bot.sqlite_store import sqlite_store_class
 from community_bot.storage_faults import named
 from community_bot.thread_lock import SqliteThreadLocks, ThreadLocks
@@ -32,27 +32,31 @@ class Memory:
     pending: PendingQuestions | None = None
 
 
-async def open_memory(settings: Settings, stack: AsyncExitStack) -> Memory:
+async def open_memory(memory: MemorySettings, stack: AsyncExitStack) -> Memory:
     """Open the configured memory; `stack` closes it."""
-    if settings.database_url is not None:
+    if memory.database_url is not None:
         from community_bot.storage.pg_memory import open_postgres_memory
 
-        url = settings.database_url.get_secret_value()
-        shared = await stack.enter_async_context(open_postgres_memory(url))
+        url = memory.database_url.get_secret_value()
+        shared = await stack.enter_async_context(
+            open_postgres_memory(url, memory.thread_lock_timeout_seconds)
+        )
         return Memory(shared.checkpointer, shared.store, shared.locks, shared.pending)
-    data, memory = settings.data_dir, settings.checkpoint_path
-    with named(memory, "the conversation memory"):
+    data, checkpoints = memory.data_dir, memory.checkpoint_path
+    with named(checkpoints, "the conversation memory"):
         checkpointer = await stack.enter_async_context(  # creates its tables on opening
-            ThreadMemorySaver.open(memory)
+            ThreadMemorySaver.open(checkpoints)
         )
         # Transcripts share the checkpoint file: one file holds a channel's whole memory.
-        store = await stack.enter_async_context(sqlite_store_class().from_conn_string(str(memory)))
+        store = await stack.enter_async_context(
+            sqlite_store_class().from_conn_string(str(checkpoints))
+        )
         await store.setup()
-        pending = SqlitePendingQuestions(memory)  # saved before the model is called
+        pending = SqlitePendingQuestions(checkpoints)  # saved before the model is called
         stack.callback(pending.close)
     with named(data / "thread_locks.sqlite", "the thread lock file"):
         locks = SqliteThreadLocks(
-            data / "thread_locks.sqlite", wait_s=settings.thread_lock_timeout_seconds
+            data / "thread_locks.sqlite", wait_s=memory.thread_lock_timeout_seconds
         )
     stack.callback(locks.close)
     return Memory(checkpointer, store, locks, pending)

@@ -9,7 +9,9 @@ the models; this process only talks to Discord.
 Server thread ids are UUIDs, so a channel's thread is the UUID5 of its thread id: every bot
 process (and a restart) finds the same thread. Anything that stops a turn — the server going
 away mid-stream, an error event, a stream without a reply — is a RemoteTurnError, reported in
-the channel; connections and reads are bounded (LANGGRAPH_TIMEOUT_S below), so nothing hangs.
+the channel. Nothing hangs: reads are bounded (READ_TIMEOUT_S below), and a server that refuses
+connections is retried for LANGGRAPH_RECONNECT_SECONDS, then reported (reconnecting_transport),
+instead of the SDK's own retries of about a minute.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from community_bot.ledger import TurnLedger, open_ledger
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings, ModelSettings
 from community_bot.turns import (
     Author,
     FinalReply,
@@ -56,6 +58,8 @@ class RemoteConversation(ThinConversation):
     ) -> AsyncIterator[TurnEvent]:
         import httpx
         from langgraph.pregel.remote import RemoteException
+
+        from runtime.reconnecting_transport import ServerUnreachable
 
         started = time.perf_counter()
         run_id = str(uuid.uuid4())  # the ledger row's key, which 👍/👎 point at
@@ -100,6 +104,8 @@ class RemoteConversation(ThinConversation):
                         )
         except RemoteException as exc:
             raise RemoteTurnError(f"the LangGraph server failed the turn: {exc}") from None
+        except ServerUnreachable as exc:
+            raise RemoteTurnError(f"the LangGraph server could not be reached: {exc}") from None
         except httpx.HTTPError as exc:
             raise RemoteTurnError(
                 f"the LangGraph server at {self._client.http.client.base_url} could not finish"
@@ -122,9 +128,9 @@ class RemoteConversation(ThinConversation):
 class RemoteBackend(ThinClient):
     """The Discord runtime's Backend when the graph runs on a LangGraph server."""
 
-    def __init__(self, settings: Settings, graph: Any, client: Any, ledger: TurnLedger) -> None:
-        super().__init__(ledger, f"the LangGraph server at {settings.langgraph_url}")
-        self.settings = settings
+    def __init__(self, models: ModelSettings, graph: Any, client: Any, ledger: TurnLedger) -> None:
+        super().__init__(ledger, f"the LangGraph server at {models.langgraph_url}")
+        self.models = models
         self._conversation = RemoteConversation(graph, client, self)
 
     @property
@@ -133,21 +139,37 @@ class RemoteBackend(ThinClient):
 
 
 @asynccontextmanager
-async def open_remote_backend(settings: Settings) -> AsyncIterator[RemoteBackend]:
+async def open_remote_backend(
+    models: ModelSettings, memory: MemorySettings
+) -> AsyncIterator[RemoteBackend]:
+    """The client of the LangGraph server at LANGGRAPH_URL (models), recording turns in the
+    ledger (memory)."""
+    import httpx
+    import langgraph_sdk
     from langgraph.pregel.remote import RemoteGraph
-    from langgraph_sdk import get_client
+    from langgraph_sdk.client import LangGraphClient
 
-    assert settings.langgraph_url is not None
-    key = settings.langgraph_api_key
-    client = get_client(
-        url=settings.langgraph_url,
-        api_key=key.get_secret_value() if key is not None else None,
-        timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S, READ_TIMEOUT_S, CONNECT_TIMEOUT_S),
+    from runtime.reconnecting_transport import ReconnectingTransport
+
+    assert models.langgraph_url is not None
+    # get_client's own, minus its transport (5 connection retries per request, no setting)
+    headers = {"User-Agent": f"langgraph-sdk-py/{langgraph_sdk.__version__}"}
+    if models.langgraph_api_key is not None:
+        headers["x-api-key"] = models.langgraph_api_key.get_secret_value()
+    client = LangGraphClient(
+        httpx.AsyncClient(
+            base_url=models.langgraph_url,
+            headers=headers,
+            timeout=httpx.Timeout(
+                READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S, pool=CONNECT_TIMEOUT_S
+            ),
+            transport=ReconnectingTransport(models.langgraph_reconnect_seconds),
+        )
     )
-    graph = RemoteGraph(settings.langgraph_assistant, client=client)
-    ledger = open_ledger(settings)
+    graph = RemoteGraph(models.langgraph_assistant, client=client)
+    ledger = open_ledger(memory)
     try:
-        yield RemoteBackend(settings, graph, client, ledger)
+        yield RemoteBackend(models, graph, client, ledger)
     finally:
         ledger.close()
         await client.aclose()

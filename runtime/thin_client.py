@@ -48,6 +48,15 @@ class ThinConversation:
         turn = self._turn(thread_id, text, author, profile)
         return self._records.recorded(turn, thread_id, author)
 
+    async def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TurnEvent]:
+        """Nothing: the remote runtime keeps its own unanswered questions, out of reach here, so
+        the Discord runtime asks a question cut off by its own crash anew."""
+        nothing: tuple[TurnEvent, ...] = ()  # an async generator that yields nothing
+        for event in nothing:
+            yield event
+
     def _turn(
         self, thread_id: str, text: str, author: Author, profile: str | None
     ) -> AsyncIterator[TurnEvent]:

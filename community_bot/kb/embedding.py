@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
@@ -65,12 +66,7 @@ class StaticEmbedder:
         table, tokenizer = self._load()
         if not texts:
             return np.zeros((0, table.shape[1]), dtype=np.float32)
-        encoded = [tokenizer.encode(text, MAX_TOKENS) for text in texts]
-        lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(texts))
-        ids = np.fromiter((i for e in encoded for i in e), dtype=np.int64, count=int(lengths.sum()))
-        owner = np.repeat(np.arange(len(texts)), lengths)
-        sums = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-        _segment_sum(sums, owner, table[ids])
+        sums = _token_sums(table, [tokenizer.encode(text, MAX_TOKENS) for text in texts])
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         np.divide(sums, norms, out=sums, where=norms > 0)
         return sums
@@ -106,13 +102,36 @@ def embed_with_service(client: DocumentEmbeddings, texts: Sequence[str], what: s
     return unit
 
 
-def _segment_sum(out: Vectors, owner: NDArray[np.int64], rows: Vectors) -> None:
-    """Sum `rows` into `out[owner]`; `owner` is sorted, so one `reduceat` does it (np.add.at is
-    many times slower)."""
-    if len(owner) == 0:
-        return
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    out[owner[starts]] = np.add.reduceat(rows, starts, axis=0)
+def _token_sums(table: Vectors, encoded: Sequence[Sequence[int]]) -> Vectors:
+    """Each text's token vectors, summed in token order.
+
+    Texts are taken longest first, so the k-th tokens of all texts at least k+1 tokens long are
+    one contiguous slice: one gather and one add per position for the whole batch, not a pass
+    per token. Gathering every token's row and `np.add.reduceat` over them cost about ten times
+    as much, and made embedding most of the indexing time (`bench/retrieval.py`)."""
+    count = len(encoded)
+    sums = np.zeros((count, table.shape[1]), dtype=np.float32)
+    lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=count)
+    order = np.argsort(-lengths, kind="stable")
+    ordered = lengths[order]
+    longest = int(ordered[0]) if count else 0
+    if longest == 0:
+        return sums
+    # by_position[k, row]: the k-th token of the row-th longest text (0 past its end: unused).
+    by_position = np.zeros((longest, count), dtype=np.intp)
+    rows = np.repeat(np.arange(count), ordered)
+    starts = np.cumsum(ordered) - ordered
+    positions = np.arange(len(rows)) - np.repeat(starts, ordered)
+    by_position[positions, rows] = np.fromiter(
+        chain.from_iterable(encoded[i] for i in order.tolist()), dtype=np.intp, count=len(rows)
+    )
+    # How many texts are longer than k tokens, for every position k.
+    active = np.searchsorted(-ordered, -np.arange(longest), side="left")
+    in_order = np.zeros_like(sums)
+    for position, texts in enumerate(active.tolist()):
+        in_order[:texts] += table[by_position[position, :texts]]
+    sums[order] = in_order
+    return sums
 
 
 def _model_id(model_file: Path) -> str:

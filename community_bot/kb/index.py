@@ -33,7 +33,7 @@ from community_bot.kb import vectors
 from community_bot.kb.analysis import flatten, query_concepts, terms
 from community_bot.kb.chunking import MAX_CHUNK_CHARS, OVERLAP_CHARS, Chunk, chunk_document
 from community_bot.kb.documents import Document
-from community_bot.kb.embedding import Embedder, EmbeddingError
+from community_bot.kb.embedding import Embedder, EmbeddingError, Vectors
 from community_bot.kb.scoring import (
     BM25_WEIGHT,
     LEXICAL_WEIGHT,
@@ -57,6 +57,11 @@ CANDIDATES_PER_RESULT = 4
 COMMON_SHARE, COMMON_FLOOR = 0.1, 1000  # a term in more passages than both is "common"
 MAX_MATCH_TERMS = 12
 BATCH_DOCUMENTS = 500
+EMBED_BATCH = 256  # passages per call to the embedding model while indexing
+WRITER_CACHE_KIB = 32_768
+# FTS5 buffers new terms in memory and writes a segment (later merged) each time the buffer
+# fills; at the default 1 MB a 500-document batch wrote several, each merged again.
+TERM_BUFFER_BYTES = 16 * 1024 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -89,6 +94,7 @@ CREATE TABLE IF NOT EXISTS chunk_vectors (id INTEGER PRIMARY KEY, vector BLOB NO
 TABLES = ("term_counts", "chunk_terms", "chunk_vectors", "chunks", "documents", "sources", "meta")
 STORED_HASH = "SELECT hash FROM documents WHERE source_id = ? AND doc_id = ?"
 SOURCE_DOCUMENTS = "SELECT doc_id FROM documents WHERE source_id = ?"
+DOCUMENT_CHUNKS = "SELECT id FROM chunks WHERE source_id = ? AND doc_id = ?"
 RANKED = """
 SELECT rowid, bm25(chunk_terms, ?, ?, ?) AS rank FROM chunk_terms
 WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?
@@ -173,6 +179,8 @@ class LocalIndex:
         with self._open_lock:
             if self._writer is None:
                 writer = self._connect()
+                # A bulk sync rewrites B-tree pages again and again: keep more of them in memory.
+                writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
                 self._ensure_schema(writer)
                 self._writer = writer
             return self._writer
@@ -206,6 +214,7 @@ class LocalIndex:
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("format", INDEX_FORMAT), ("generation", "0")],
                 )
+            _size_term_buffer(connection)
             if vectors.align(connection, self.embedder):
                 _bump_generation(connection)
 
@@ -235,6 +244,7 @@ class LocalIndex:
             # What the index holds is read inside the write transaction, document by document:
             # another process (a shard, `kb index`) may have synced the same folder a moment ago.
             connection.execute("BEGIN IMMEDIATE")
+            writes = _Writes(connection, self.embedder)
             try:
                 for document in documents:
                     seen.add(document.id)
@@ -245,30 +255,26 @@ class LocalIndex:
                         continue
                     if stored is not None:
                         updated += 1
-                        _delete_document(connection, source_id, document.id)
+                        writes.delete_document(source_id, document.id)
                     else:
                         added += 1
-                    written += _insert_document(
-                        connection, source_id, document, digest, self.embedder
-                    )
+                    written += _insert_document(connection, source_id, document, digest, writes)
                     pending += 1
                     if pending >= BATCH_DOCUMENTS:
-                        _bump_generation(connection)
-                        connection.execute("COMMIT")
+                        self._commit(writes)
                         connection.execute("BEGIN IMMEDIATE")
+                        writes = _Writes(connection, self.embedder)
                         pending = 0
                 known = {row[0] for row in connection.execute(SOURCE_DOCUMENTS, (source_id,))}
                 gone = known - seen - set(keep)
                 for doc_id in gone:
-                    _delete_document(connection, source_id, doc_id)
+                    writes.delete_document(source_id, doc_id)
                 connection.execute(
                     "INSERT INTO sources (id, synced_at) VALUES (?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET synced_at = excluded.synced_at",
                     (source_id, time.time()),
                 )
-                if pending or gone:
-                    _bump_generation(connection)
-                connection.execute("COMMIT")
+                self._commit(writes, changed=bool(pending or gone))
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -277,13 +283,30 @@ class LocalIndex:
     def remove_source(self, source_id: str) -> None:
         """Forget a source and all its documents (a folder no longer configured)."""
         connection = self._write_connection()
-        with self._write_lock, _transaction(connection):
-            for (doc_id,) in connection.execute(
-                "SELECT doc_id FROM documents WHERE source_id = ?", (source_id,)
-            ).fetchall():
-                _delete_document(connection, source_id, doc_id)
-            connection.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-            _bump_generation(connection)
+        with self._write_lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                writes = _Writes(connection, self.embedder)
+                for (doc_id,) in connection.execute(
+                    "SELECT doc_id FROM documents WHERE source_id = ?", (source_id,)
+                ).fetchall():
+                    writes.delete_document(source_id, doc_id)
+                connection.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+                self._commit(writes)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def _commit(self, writes: _Writes, *, changed: bool = True) -> None:
+        """Commit the write transaction, moving the generation on if anything `changed`, and
+        apply its vector changes to the in-memory matrix: reading 100,000 vectors back after
+        every sync took most of a second on the next search."""
+        writes.flush()
+        if changed:
+            _bump_generation(writes.connection)
+        end = _generation(writes.connection)
+        writes.connection.execute("COMMIT")
+        self._matrices.advance(writes.start, end, writes.removed, writes.added)
 
     # --- KnowledgeSource ---------------------------------------------------------------
 
@@ -377,7 +400,11 @@ class LocalIndex:
         generation = self.version()
         statistics = self._statistics
         if statistics is None or statistics.generation != generation:
-            (count,) = connection.execute("SELECT count(*) FROM chunk_terms").fetchone()
+            # The passages each document was cut into, summed: the same number as the FTS
+            # table's rows (written in the same transactions), without scanning 100,000 of them.
+            (count,) = connection.execute(
+                "SELECT coalesce(sum(chunks), 0) FROM documents"
+            ).fetchone()
             statistics = self._statistics = _Statistics(generation, count)
         return statistics
 
@@ -460,45 +487,83 @@ def _match_expression(candidates: Sequence[str], frequencies: dict[str, int], ch
     return " OR ".join(f'"{term}"' for term in chosen[:MAX_MATCH_TERMS])
 
 
+class _Writes:
+    """The passages one write transaction adds and removes.
+
+    New passages are embedded in batches that span documents (a document has a handful of
+    passages; the model's cost is per call as much as per passage) and written before the
+    transaction commits. Every vector added or removed is remembered, so that after the commit
+    the in-memory matrix can follow (`vectors.MatrixCache.advance`) without reading it back."""
+
+    def __init__(self, connection: sqlite3.Connection, embedder: Embedder | None) -> None:
+        self.connection = connection
+        self.embedder = embedder
+        self.start = _generation(connection)
+        self.removed: set[int] = set()
+        self.added: dict[int, Vectors] = {}
+        self._ids: list[int] = []
+        self._texts: list[str] = []
+
+    def add(self, ids: Sequence[int], chunks: Sequence[Chunk]) -> None:
+        if self.embedder is None:
+            return
+        self._ids += ids
+        self._texts += [vectors.chunk_text(chunk) for chunk in chunks]
+        if len(self._texts) >= EMBED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.embedder is None or not self._ids:
+            return
+        embedded = self.embedder.embed(self._texts)
+        vectors.insert(self.connection, self._ids, embedded)
+        self.added.update(zip(self._ids, vectors.as_stored(embedded), strict=True))
+        self._ids, self._texts = [], []
+
+    def delete_document(self, source_id: str, doc_id: str) -> None:
+        if self.embedder is not None:
+            self.flush()  # the vectors deleted must be in the table already
+            for (rowid,) in self.connection.execute(DOCUMENT_CHUNKS, (source_id, doc_id)):
+                self.added.pop(rowid, None)
+                self.removed.add(rowid)
+        _delete_document(self.connection, source_id, doc_id)
+
+
 def _insert_document(
     connection: sqlite3.Connection,
     source_id: str,
     document: Document,
     digest: str,
-    embedder: Embedder | None,
+    writes: _Writes,
 ) -> int:
     chunks = chunk_document(document)
+    # The ids SQLite would give one row at a time (the largest so far + 1), chosen up front so
+    # that each table takes the document's passages in one `executemany`.
+    (first,) = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()
+    ids = list(range(first, first + len(chunks)))
+    connection.executemany(
+        "INSERT INTO chunks (id, source_id, doc_id, position, title, heading, source, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (i, source_id, document.id, c.position, c.title, c.heading, c.source, c.text)
+            for i, c in zip(ids, chunks, strict=True)
+        ],
+    )
     title_terms = " ".join(terms(document.title))
-    ids = [_insert_chunk(connection, source_id, document.id, c, title_terms) for c in chunks]
-    if embedder is not None and chunks:
-        vectors.insert(connection, ids, embedder.embed([vectors.chunk_text(c) for c in chunks]))
+    connection.executemany(
+        "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
+        [
+            (i, title_terms, " ".join(terms(c.heading)), " ".join(terms(c.text)))
+            for i, c in zip(ids, chunks, strict=True)
+        ],
+    )
+    writes.add(ids, chunks)
     connection.execute(
         "INSERT INTO documents (source_id, doc_id, hash, title, source, chunks) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (source_id, document.id, digest, document.title, document.source, len(chunks)),
     )
     return len(chunks)
-
-
-def _insert_chunk(
-    connection: sqlite3.Connection, source_id: str, doc_id: str, chunk: Chunk, title_terms: str
-) -> int:
-    cursor = connection.execute(
-        "INSERT INTO chunks (source_id, doc_id, position, title, heading, source, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (source_id, doc_id, chunk.position, chunk.title, chunk.heading, chunk.source, chunk.text),
-    )
-    rowid = int(cursor.lastrowid or 0)
-    connection.execute(
-        "INSERT INTO chunk_terms (rowid, title, heading, body) VALUES (?, ?, ?, ?)",
-        (
-            rowid,
-            title_terms,
-            " ".join(terms(chunk.heading)),
-            " ".join(terms(chunk.text)),
-        ),
-    )
-    return rowid
 
 
 def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str) -> None:
@@ -513,10 +578,26 @@ def _delete_document(connection: sqlite3.Connection, source_id: str, doc_id: str
     connection.execute("DELETE FROM documents WHERE source_id = ? AND doc_id = ?", key)
 
 
+def _generation(connection: sqlite3.Connection) -> str:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return str(row[0]) if row else "0"
+
+
 def _bump_generation(connection: sqlite3.Connection) -> None:
     connection.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
     )
+
+
+def _size_term_buffer(connection: sqlite3.Connection) -> None:
+    """Set FTS5's `hashsize` (stored in the index, so only when it differs): it changes how
+    often segments are written, never what a search finds."""
+    row = connection.execute("SELECT v FROM chunk_terms_config WHERE k = 'hashsize'").fetchone()
+    if row is None or row[0] != TERM_BUFFER_BYTES:
+        connection.execute(
+            "INSERT INTO chunk_terms (chunk_terms, rank) VALUES ('hashsize', ?)",
+            (TERM_BUFFER_BYTES,),
+        )
 
 
 def _create_tables(connection: sqlite3.Connection) -> None:

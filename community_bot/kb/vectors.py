@@ -7,7 +7,10 @@ opening the index with another model (or with none) drops them all and re-embeds
 once, so two models' vectors are never compared.
 
 Search is one matrix-vector product in numpy over all rows, held in memory per index generation
-(100,000 passages × 128 dimensions: 51 MB as float32, about 6.5 ms of CPU a query). sqlite-vec
+(100,000 passages × 128 dimensions: 51 MB as float32, about 6.5 ms of CPU a query: a pass over
+memory, which neither float16 nor int8 rows made faster in numpy, and BLAS only on idle cores).
+The matrix is read from disk once; this process's own writes then move it on in memory
+(`MatrixCache.advance`), since reading 100,000 rows back took 0.5-0.9 s. sqlite-vec
 was the other candidate, but it is a loadable SQLite extension and the Python builds here cannot
 load extensions at all (docs/knowledge-base.md).
 """
@@ -17,8 +20,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +44,12 @@ def passage_text(title: str, heading: str, text: str) -> str:
 
 def chunk_text(chunk: Chunk) -> str:
     return passage_text(chunk.title, chunk.heading, chunk.text)
+
+
+def as_stored(vectors: Vectors) -> Vectors:
+    """`vectors` exactly as they come back from the table."""
+    stored: Vectors = vectors.astype(STORED).astype(np.float32)
+    return stored
 
 
 def encode(vectors: Vectors) -> list[bytes]:
@@ -124,6 +134,34 @@ class Matrix:
         top = top[np.argsort(-similarities[top])]
         return [(int(self.ids[i]), float(similarities[i])) for i in top]
 
+    def changed(
+        self, generation: str, removed: Collection[int], added: Mapping[int, Vectors]
+    ) -> Matrix:
+        """This matrix with the rows of `removed` dropped and those of `added` put in (each a
+        row as stored), ids still ascending: what loading `generation` would give."""
+        if not removed and not added:
+            return Matrix(generation, self.ids, self.rows)
+        replaced = np.fromiter(chain(removed, added), dtype=np.int64)
+        keep = ~np.isin(self.ids, replaced)
+        kept = int(keep.sum())
+        ids = np.concatenate([self.ids[keep], np.fromiter(added, dtype=np.int64)])
+        # One copy of the kept rows, straight into the new matrix, run by run between the rows
+        # dropped (a fancy-indexed copy is 2-3x slower); searches in flight still read the old
+        # matrix, so it is never changed in place.
+        width = self.rows.shape[1] if len(self.ids) else len(next(iter(added.values())))
+        rows = np.empty((len(ids), width), dtype=np.float32)
+        dropped = np.flatnonzero(~keep).tolist()
+        at = 0
+        for start, end in zip([0, *(i + 1 for i in dropped)], [*dropped, len(keep)], strict=True):
+            rows[at : at + end - start] = self.rows[start:end]
+            at += end - start
+        for at, row in enumerate(added.values(), start=kept):
+            rows[at] = row
+        if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+            order = np.argsort(ids, kind="stable")
+            ids, rows = ids[order], rows[order]
+        return Matrix(generation, ids, rows)
+
     def similarity(self, query: Vectors, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of `query` with each of `ids` that has a vector."""
         if not len(self.ids) or not ids:
@@ -149,14 +187,32 @@ class MatrixCache:
         with self._lock:
             matrix = self._matrix
             if matrix is None or matrix.generation != generation:
-                matrix = self._matrix = _load(connection, generation)
+                matrix = self._matrix = load(connection, generation)
             return matrix
+
+    @property
+    def held(self) -> Matrix | None:
+        """The matrix in memory now, if any (nothing is loaded)."""
+        return self._matrix
+
+    def advance(
+        self, start: str, end: str, removed: Collection[int], added: Mapping[int, Vectors]
+    ) -> None:
+        """After a write transaction of this process moved the index from generation `start`
+        to `end`: if the matrix held is `start`'s, make it `end`'s in memory. Otherwise (none
+        held, or another process wrote in between) the next search loads `end` from disk."""
+        if start == end:
+            return
+        with self._lock:
+            matrix = self._matrix
+            if matrix is not None and matrix.generation == start:
+                self._matrix = matrix.changed(end, removed, added)
 
     def clear(self) -> None:
         self._matrix = None
 
 
-def _load(connection: sqlite3.Connection, generation: str) -> Matrix:
+def load(connection: sqlite3.Connection, generation: str) -> Matrix:
     rows = connection.execute("SELECT id, vector FROM chunk_vectors ORDER BY id").fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if not rows:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from community_bot.sqlite_wal import use_wal
 
 if TYPE_CHECKING:
-    from community_bot.settings import Settings
+    from community_bot.settings import MemorySettings
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS spend (day TEXT PRIMARY KEY, usd REAL NOT NULL)"
 
@@ -36,13 +36,13 @@ class Meter(Protocol):
     def close(self) -> None: ...
 
 
-def open_spend_meter(settings: Settings, *, clock: Callable[[], date] = utc_today) -> Meter:
+def open_spend_meter(memory: MemorySettings, *, clock: Callable[[], date] = utc_today) -> Meter:
     """On DATABASE_URL when set (every host spends from one budget), else under DATA_DIR."""
-    if settings.database_url is not None:
+    if memory.database_url is not None:
         from community_bot.storage.pg_records import PgSpendMeter
 
-        return PgSpendMeter(settings.database_url.get_secret_value(), clock=clock)
-    return SpendMeter(settings.data_dir / "model_spend.sqlite", clock=clock)
+        return PgSpendMeter(memory.database_url.get_secret_value(), clock=clock)
+    return SpendMeter(memory.data_dir / "model_spend.sqlite", clock=clock)
 
 
 class SpendMeter:

@@ -21,7 +21,7 @@ from typing import Any
 from community_bot.models.prices import base_model_id
 from community_bot.models.probe import ProviderStatus
 from community_bot.models.providers import OLLAMA
-from community_bot.settings import Settings
+from community_bot.settings import ModelSettings
 from community_bot.types import TIERS
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,15 @@ class LifecycleWarning:
         )
 
 
-def configured_models(settings: Settings) -> dict[str, list[str]]:
+def configured_models(models: ModelSettings) -> dict[str, list[str]]:
     """Bedrock model ids in use → the variables naming them (BACKEND_MODE decides which)."""
     used: dict[str, list[str]] = {}
-    mode = settings.backend_mode
+    mode = models.backend_mode
     if mode == "nova":
-        used.setdefault(settings.nova_model_id, []).append("NOVA_MODEL_ID")
+        used.setdefault(models.nova_model_id, []).append("NOVA_MODEL_ID")
     elif mode == "auto":
         for tier in TIERS:
-            value = str(getattr(settings, f"model_{tier}")).strip()
+            value = str(getattr(models, f"model_{tier}")).strip()
             if value.lower() != OLLAMA:
                 used.setdefault(value, []).append(f"MODEL_{tier.upper()}")
     return used
@@ -74,12 +74,12 @@ def foundation_model_id(model_id: str) -> str | None:
 
 
 def check_lifecycles(
-    settings: Settings, client: Any, *, today: date | None = None
+    models: ModelSettings, client: Any, *, today: date | None = None
 ) -> list[LifecycleWarning]:
     """Look each configured model up once; a model that cannot be looked up is skipped."""
     today = today or datetime.now(UTC).date()
     warnings = []
-    for model_id, variables in configured_models(settings).items():
+    for model_id, variables in configured_models(models).items():
         identifier = foundation_model_id(model_id)
         if identifier is None:
             continue
@@ -98,26 +98,26 @@ def check_lifecycles(
     return warnings
 
 
-def _client(settings: Settings) -> Any:
+def _client(models: ModelSettings) -> Any:
     import boto3  # type: ignore[import-untyped, unused-ignore]
     from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
     config = Config(
         retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=settings.model_connect_timeout_seconds,
+        connect_timeout=models.model_connect_timeout_seconds,
         read_timeout=LOOKUP_TIMEOUT_S,
         user_agent_extra="community-bot",
     )
-    return boto3.Session(region_name=settings.aws_region).client("bedrock", config=config)
+    return boto3.Session(region_name=models.aws_region).client("bedrock", config=config)
 
 
 async def warn_about_lifecycles(
-    settings: Settings, client_factory: Callable[[Settings], Any] = _client
+    models: ModelSettings, client_factory: Callable[[ModelSettings], Any] = _client
 ) -> list[LifecycleWarning]:
     """Check in a worker thread and log one warning per retiring model."""
 
     def check() -> list[LifecycleWarning]:
-        return check_lifecycles(settings, client_factory(settings))
+        return check_lifecycles(models, client_factory(models))
 
     warnings = await asyncio.to_thread(check)
     for warning in warnings:
@@ -126,14 +126,14 @@ async def warn_about_lifecycles(
 
 
 def start_lifecycle_check(
-    settings: Settings, availability: Mapping[str, ProviderStatus]
+    models: ModelSettings, availability: Mapping[str, ProviderStatus]
 ) -> asyncio.Task[list[LifecycleWarning]] | None:
     """The background check, when the start-up probe found Bedrock usable for a configured model;
     the caller cancels it on shutdown (`stop_lifecycle_check`)."""
     status = availability.get("bedrock")
-    if status is None or not status.usable or not configured_models(settings):
+    if status is None or not status.usable or not configured_models(models):
         return None
-    return asyncio.create_task(warn_about_lifecycles(settings), name="model-lifecycle-check")
+    return asyncio.create_task(warn_about_lifecycles(models), name="model-lifecycle-check")
 
 
 async def stop_lifecycle_check(task: asyncio.Task[list[LifecycleWarning]]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from community_bot.models.providers import Provider
-from community_bot.settings import Settings
+from community_bot.settings import ModelSettings
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,11 @@ class ProviderStatus:
     undecided: bool = False  # ran out of time: the provider stays in use, the first call decides
 
 
-async def probe_bedrock(settings: Settings, *, timeout_s: float = 2.0) -> ProviderStatus:
+async def probe_bedrock(models: ModelSettings, *, timeout_s: float = 2.0) -> ProviderStatus:
     """Credentials resolvable through the standard AWS chain, and a region to call."""
     try:
         return await asyncio.wait_for(
-            asyncio.to_thread(_resolve_bedrock, settings, timeout_s), timeout_s * 2
+            asyncio.to_thread(_resolve_bedrock, models, timeout_s), timeout_s * 2
         )
     except TimeoutError:
         return ProviderStatus(
@@ -45,7 +45,7 @@ async def probe_bedrock(settings: Settings, *, timeout_s: float = 2.0) -> Provid
         )
 
 
-def _resolve_bedrock(settings: Settings, timeout_s: float) -> ProviderStatus:
+def _resolve_bedrock(models: ModelSettings, timeout_s: float) -> ProviderStatus:
     import boto3  # type: ignore[import-untyped, unused-ignore]
     import botocore.session  # type: ignore[import-untyped, unused-ignore]
 
@@ -54,7 +54,7 @@ def _resolve_bedrock(settings: Settings, timeout_s: float) -> ProviderStatus:
     core.set_config_variable("metadata_service_timeout", timeout_s)
     core.set_config_variable("metadata_service_num_attempts", 1)
     try:
-        session = boto3.Session(botocore_session=core, region_name=settings.aws_region)
+        session = boto3.Session(botocore_session=core, region_name=models.aws_region)
         found: Any = session.get_credentials()
         frozen: Any = found.get_frozen_credentials() if found is not None else None
     except Exception as exc:  # a broken profile or expired SSO session, named for the log
@@ -67,12 +67,12 @@ def _resolve_bedrock(settings: Settings, timeout_s: float) -> ProviderStatus:
     return ProviderStatus("bedrock", True, f"region {session.region_name}, credentials: {method}")
 
 
-async def probe_ollama(settings: Settings, *, timeout_s: float = 2.0) -> ProviderStatus:
+async def probe_ollama(models: ModelSettings, *, timeout_s: float = 2.0) -> ProviderStatus:
     """The server answers `/api/tags` and lists OLLAMA_MODEL."""
-    model = settings.ollama_model
+    model = models.ollama_model
     if not model:
         return ProviderStatus("ollama", False, "OLLAMA_MODEL not set")
-    url = settings.ollama_base_url.rstrip("/")
+    url = models.ollama_base_url.rstrip("/")
     try:
         async with httpx.AsyncClient(timeout=timeout_s) as client:
             response = await client.get(f"{url}/api/tags")

@@ -22,7 +22,7 @@ import urllib3
 from langchain_core.exceptions import ContextOverflowError
 from langchain_core.language_models import BaseChatModel
 
-from community_bot.settings import Settings
+from community_bot.settings import ModelSettings
 
 Provider = Literal["bedrock", "ollama"]
 READ_TIMEOUT_MARGIN_S = 2.0  # the turn's own deadline fires first and names itself
@@ -54,12 +54,12 @@ class ModelSpec:
         return f"ollama/{self.model_id}" if self.provider == "ollama" else self.model_id
 
 
-def resolve_model(value: str, settings: Settings) -> ModelSpec | None:
+def resolve_model(value: str, models: ModelSettings) -> ModelSpec | None:
     """A MODEL_* value as a model: `ollama` means OLLAMA_MODEL (None when unset), `ollama:NAME`
     and `bedrock:ID` name their provider, anything else is a Bedrock id (settings checked it)."""
     value = value.strip()
     if value.lower() == OLLAMA:
-        return ModelSpec("ollama", settings.ollama_model) if settings.ollama_model else None
+        return ModelSpec("ollama", models.ollama_model) if models.ollama_model else None
     prefix, colon, rest = value.partition(":")
     if colon and prefix.lower() == "ollama":
         return ModelSpec("ollama", rest.strip())
@@ -161,11 +161,11 @@ def _short(text: str, limit: int = 160) -> str:
 class ChatModels:
     """Builds each chat model once, sharing one pair of boto3 clients across Bedrock models."""
 
-    def __init__(self, settings: Settings, *, connect_timeout_s: float | None = None) -> None:
-        self._settings = settings
+    def __init__(self, models: ModelSettings, *, connect_timeout_s: float | None = None) -> None:
+        self._config = models
         if connect_timeout_s is None:
-            connect_timeout_s = settings.model_connect_timeout_seconds
-        self._connect_timeout_s = min(connect_timeout_s, settings.model_timeout_seconds)
+            connect_timeout_s = models.model_connect_timeout_seconds
+        self._connect_timeout_s = min(connect_timeout_s, models.model_timeout_seconds)
         self._models: dict[ModelSpec, BaseChatModel] = {}
         self._bedrock: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
@@ -180,14 +180,14 @@ class ChatModels:
             return model
 
     def _build(self, spec: ModelSpec) -> BaseChatModel:
-        settings = self._settings
+        models = self._config
         if spec.provider == "ollama":
             from langchain_ollama import ChatOllama
 
-            timeout = httpx.Timeout(settings.model_timeout_seconds, connect=self._connect_timeout_s)
+            timeout = httpx.Timeout(models.model_timeout_seconds, connect=self._connect_timeout_s)
             chat: BaseChatModel = ChatOllama(
                 model=spec.model_id,
-                base_url=settings.ollama_base_url,
+                base_url=models.ollama_base_url,
                 client_kwargs={"timeout": timeout},
             )
             return chat
@@ -198,9 +198,9 @@ class ChatModels:
             model_id=spec.model_id,
             client=runtime,
             bedrock_client=control,
-            temperature=settings.nova_temperature,
-            max_tokens=settings.nova_max_tokens,
-            top_p=settings.nova_top_p,
+            temperature=models.nova_temperature,
+            max_tokens=models.nova_max_tokens,
+            top_p=models.nova_top_p,
         )
 
     def _bedrock_clients(self) -> tuple[Any, Any]:
@@ -216,13 +216,13 @@ class ChatModels:
                 # only a read timeout frees: past TURN_TIMEOUT_SECONDS it would hold the process
                 # open (a terminal `ask` could not exit) for nothing.
                 read_timeout=min(
-                    self._settings.model_timeout_seconds,
-                    self._settings.turn_timeout_seconds + READ_TIMEOUT_MARGIN_S,
+                    self._config.model_timeout_seconds,
+                    self._config.turn_timeout_seconds + READ_TIMEOUT_MARGIN_S,
                 ),
                 max_pool_connections=32,
                 user_agent_extra="community-bot",
             )
-            session = boto3.Session(region_name=self._settings.aws_region)
+            session = boto3.Session(region_name=self._config.aws_region)
             self._bedrock = (
                 session.client("bedrock-runtime", config=config),
                 session.client("bedrock", config=config),

@@ -49,7 +49,7 @@ from community_bot.models.providers import (
     classify,
     resolve_model,
 )
-from community_bot.settings import Settings
+from community_bot.settings import MemorySettings, ModelSettings
 from community_bot.types import RETRIEVAL_ONLY, TIERS, Tier
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ class RoutedGateway:
 
     def __init__(
         self,
-        settings: Settings,
+        models: ModelSettings,
+        memory: MemorySettings,
         *,
         chat_models: ChatModels | None = None,
         spend: Meter | None = None,
@@ -89,25 +90,25 @@ class RoutedGateway:
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.settings = settings
-        self.mode = settings.backend_mode
-        self._chat_models = chat_models or ChatModels(settings)
-        self._spend = spend or open_spend_meter(settings)
-        self._prices = prices or PriceTable(settings.model_prices)
+        self.models = models
+        self.mode = models.backend_mode
+        self._chat_models = chat_models or ChatModels(models)
+        self._spend = spend or open_spend_meter(memory)
+        self._prices = prices or PriceTable(models.model_prices)
         self._backoff_base_s = backoff_base_s
         self._backoff_cap_s = backoff_cap_s
         self._probe_timeout_s = probe_timeout_s
         self._rng = rng or random.Random()
         self._sleep = sleep
         self._tier_models: dict[Tier, ModelSpec | None] = {
-            tier: resolve_model(getattr(settings, f"model_{tier}"), settings) for tier in TIERS
+            tier: resolve_model(getattr(models, f"model_{tier}"), models) for tier in TIERS
         }
-        self._ollama = resolve_model("ollama", settings)
-        self._nova = ModelSpec("bedrock", settings.nova_model_id)
+        self._ollama = resolve_model("ollama", models)
+        self._nova = ModelSpec("bedrock", models.nova_model_id)
         # What the start-up probe said (for its log line); health decides, probe or not.
         self.availability: dict[Provider, ProviderStatus] = {}
         self.health: dict[Provider, CircuitBreaker] = {
-            p: CircuitBreaker(p, cooldown_s=settings.provider_cooldown_seconds)
+            p: CircuitBreaker(p, cooldown_s=models.provider_cooldown_seconds)
             for p in ("bedrock", "ollama")
         }
         self._budget_noted: date | None = None
@@ -120,7 +121,7 @@ class RoutedGateway:
         probes = {"bedrock": probe_bedrock, "ollama": probe_ollama}
         needed: list[Provider] = [p for p in ("bedrock", "ollama") if users[p]]
         results = await asyncio.gather(
-            *(probes[p](self.settings, timeout_s=self._probe_timeout_s) for p in needed)
+            *(probes[p](self.models, timeout_s=self._probe_timeout_s) for p in needed)
         )
         self.availability = {status.provider: status for status in results}
         for found in results:
@@ -155,7 +156,7 @@ class RoutedGateway:
                 consequence = "fall back" if plural else "falls back"
                 if nothing_left:
                     consequence += " to answers from the knowledge base alone"
-                cooldown = self.settings.provider_cooldown_seconds
+                cooldown = self.models.provider_cooldown_seconds
                 log.warning(
                     "%s: %s — %s %s (tried again in %g s)",
                     provider,
@@ -168,9 +169,9 @@ class RoutedGateway:
 
     def _tiers_without_ollama_model(self, provider: Provider) -> list[Tier]:
         """Tiers routed to `ollama` while OLLAMA_MODEL is unset: worth a warning, not silence."""
-        if provider != "ollama" or self.mode != "auto" or self.settings.ollama_model:
+        if provider != "ollama" or self.mode != "auto" or self.models.ollama_model:
             return []
-        return [t for t in TIERS if getattr(self.settings, f"model_{t}").strip().lower() == OLLAMA]
+        return [t for t in TIERS if getattr(self.models, f"model_{t}").strip().lower() == OLLAMA]
 
     def _users(self) -> dict[Provider, str]:
         """Who depends on each provider, in words for the probe's log lines; empty: nobody."""
@@ -233,7 +234,7 @@ class RoutedGateway:
         reasons: list[str] = []
         if self.mode == "auto" and self.over_budget() and tier != "small":
             tier = TIERS[TIERS.index(tier) - 1]
-            reasons.append(f"daily budget ${self.settings.daily_budget_usd:.2f} reached")
+            reasons.append(f"daily budget ${self.models.daily_budget_usd:.2f} reached")
         pinned = {"nova": self._nova, "ollama": self._ollama}
         wanted = pinned[self.mode] if self.mode in pinned else self._tier_models.get(tier)
         links = self.chain(tier)
@@ -263,7 +264,7 @@ class RoutedGateway:
             return None  # the docs alone are what was asked for
         parts: list[str] = []
         if self.mode == "auto" and tier != "small" and self.over_budget():
-            parts.append(f"daily model budget ${self.settings.daily_budget_usd:.2f} reached")
+            parts.append(f"daily model budget ${self.models.daily_budget_usd:.2f} reached")
         effective, _ = self.effective_tier(tier)
         if not self.chain(effective):
             down = [v for v in self.provider_health() if v.state == "open"]
@@ -272,7 +273,7 @@ class RoutedGateway:
 
     def over_budget(self) -> bool:
         """True past DAILY_BUDGET_USD today (UTC); logged once per day."""
-        budget = self.settings.daily_budget_usd
+        budget = self.models.daily_budget_usd
         if budget is None:
             return False
         spent = self._spend.today()
@@ -299,8 +300,8 @@ class RoutedGateway:
     ) -> GenerationResult:
         """Answer at `tier` (already effective), streaming tokens; never raises for providers."""
         started = time.perf_counter()
-        first_token_by = started + self.settings.turn_timeout_seconds
-        answer_by = started + self.settings.answer_timeout_seconds
+        first_token_by = started + self.models.turn_timeout_seconds
+        answer_by = started + self.models.answer_timeout_seconds
         result = GenerationResult(text="", model=None, tier=None)
         troubles: list[str] = []  # "model trouble", for the user's one-line note
         links = self.chain(tier)
@@ -317,7 +318,7 @@ class RoutedGateway:
                 breaker.failed(failure.trouble, failure.reason, definitive=True)
                 log.warning("%s cannot be used: %s — next model", spec.name, failure.reason)
                 continue
-            for number in range(1, self.settings.model_max_retries + 2):
+            for number in range(1, self.models.model_max_retries + 2):
                 attempt = await self._attempt(
                     chat, messages, on_token, started, first_token_by, answer_by
                 )
@@ -342,14 +343,14 @@ class RoutedGateway:
                         "%s: no first token within TURN_TIMEOUT_SECONDS=%g — answering from the"
                         " docs; %s skipped for %g s",
                         spec.name,
-                        self.settings.turn_timeout_seconds,
+                        self.models.turn_timeout_seconds,
                         spec.provider,
-                        self.settings.provider_cooldown_seconds,
+                        self.models.provider_cooldown_seconds,
                     )
                     break
                 delay = self._backoff(number)
                 fits = time.perf_counter() + delay < first_token_by
-                if failure.retryable and number <= self.settings.model_max_retries and fits:
+                if failure.retryable and number <= self.models.model_max_retries and fits:
                     log.warning(
                         "%s attempt %d failed: %s — retrying in %.2f s",
                         spec.name,

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 
 from community_bot.errors import ConfigError
-from community_bot.observability.redaction import RedactSecrets, known_secrets
-from community_bot.settings import Settings
+from community_bot.observability.redaction import RedactSecrets
+from community_bot.settings import ObservabilitySettings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY_LIBRARIES = (
@@ -36,15 +37,18 @@ NOISY_LIBRARIES = (
 HANDLER_NAME = "community-bot"
 
 
-def configure_logging(settings: Settings) -> list[logging.Handler]:
-    """Route all logging to stderr (and LOG_FILE), masked; returns the installed handlers.
+def configure_logging(
+    observability: ObservabilitySettings, secrets: Iterable[str]
+) -> list[logging.Handler]:
+    """Route all logging to stderr (and LOG_FILE), masking `secrets` (`known_secrets(settings)`:
+    every group holds some, so the caller composes them); returns the installed handlers.
 
     Raises ConfigError naming LOG_FILE when the file cannot be opened for appending.
     """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if settings.log_file is not None:
-        handlers.append(_rotating_file(settings))
-    redact = RedactSecrets(known_secrets(settings))
+    if observability.log_file is not None:
+        handlers.append(_rotating_file(observability))
+    redact = RedactSecrets(secrets)
     formatter = logging.Formatter(LOG_FORMAT)
     for handler in handlers:
         handler.name = HANDLER_NAME
@@ -58,24 +62,24 @@ def configure_logging(settings: Settings) -> list[logging.Handler]:
             old.close()
     for handler in handlers:
         root.addHandler(handler)
-    root.setLevel(settings.log_level)
+    root.setLevel(observability.log_level)
     library_level = logging.WARNING
-    if settings.log_level == "DEBUG":
-        library_level = logging.NOTSET if settings.log_message_content else logging.INFO
+    if observability.log_level == "DEBUG":
+        library_level = logging.NOTSET if observability.log_message_content else logging.INFO
     for name in NOISY_LIBRARIES:
         logging.getLogger(name).setLevel(library_level)
     return handlers
 
 
-def _rotating_file(settings: Settings) -> RotatingFileHandler:
-    path = settings.log_file
+def _rotating_file(observability: ObservabilitySettings) -> RotatingFileHandler:
+    path = observability.log_file
     assert path is not None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return RotatingFileHandler(
             path,
-            maxBytes=settings.log_file_max_bytes,
-            backupCount=settings.log_file_backups,
+            maxBytes=observability.log_file_max_bytes,
+            backupCount=observability.log_file_backups,
             encoding="utf-8",
         )
     except OSError as exc:

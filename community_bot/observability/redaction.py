@@ -12,9 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 
-from pydantic import SecretStr
-
-from community_bot.settings import Settings
+from pydantic import BaseModel, SecretStr
 
 MASK = "***"
 # Credentials read from the environment by boto3, LangSmith and discord.py rather than Settings.
@@ -36,8 +34,9 @@ AWS_ACCESS_KEY_ID = r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b"
 _TRACEBACKS = logging.Formatter()
 
 
-def known_secrets(settings: Settings, environ: Mapping[str, str] = os.environ) -> set[str]:
-    """Every SecretStr the settings hold plus the well-known credential variables."""
+def known_secrets(settings: BaseModel, environ: Mapping[str, str] = os.environ) -> set[str]:
+    """Every SecretStr the settings hold plus the well-known credential variables. Give it the
+    whole `Settings`: every group's secrets (Discord token, database URL, API keys) are masked."""
     values = {
         value.get_secret_value()
         for name in type(settings).model_fields

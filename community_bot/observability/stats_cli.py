@@ -51,13 +51,14 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     from community_bot.ledger import Ledger, open_ledger
     from community_bot.observability.stats import render_table, summarise
 
-    path = settings.data_dir / "turns.sqlite"
+    memory = settings.memory  # where the ledger is: nothing else is read
+    path = memory.data_dir / "turns.sqlite"
     since = time.time() - args.days * SECONDS_PER_DAY
     rows: list[dict[str, Any]] = []
     votes: list[tuple[str, int]] = []
-    shared = settings.database_url is not None
+    shared = memory.database_url is not None
     if shared or path.exists():
-        ledger = open_ledger(settings) if shared else Ledger(path)
+        ledger = open_ledger(memory) if shared else Ledger(path)
         try:
             rows, votes = ledger.rows_since(since), ledger.feedback_since(since)
         finally:

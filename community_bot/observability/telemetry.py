@@ -17,7 +17,7 @@ from community_bot.ledger import TurnLedger
 from community_bot.observability.metrics import BotMetrics, MetricsServer
 from community_bot.observability.tracing import TurnTracing
 from community_bot.observability.turn_log import log_turn
-from community_bot.settings import Settings
+from community_bot.settings import ObservabilitySettings
 from community_bot.turns import Author, FinalReply
 
 log = logging.getLogger(__name__)
@@ -102,14 +102,18 @@ def ledger_row(reply: FinalReply, thread_id: str, author: Author) -> dict[str, A
 
 @asynccontextmanager
 async def open_telemetry(
-    settings: Settings, ledger: TurnLedger, *, serve_metrics: bool = True
+    observability: ObservabilitySettings,
+    ledger: TurnLedger,
+    *,
+    default_profile: str,
+    serve_metrics: bool = True,
 ) -> AsyncIterator[Telemetry]:
     """Metrics endpoint (METRICS_PORT) and LangSmith client up; both stopped and flushed on exit."""
     metrics = BotMetrics()
     server = None
-    if serve_metrics and settings.metrics_port is not None:
-        server = MetricsServer(metrics, settings.metrics_host, settings.metrics_port)
-    tracing = TurnTracing(settings)
+    if serve_metrics and observability.metrics_port is not None:
+        server = MetricsServer(metrics, observability.metrics_host, observability.metrics_port)
+    tracing = TurnTracing(observability, default_profile)
     try:
         yield Telemetry(ledger, metrics, tracing, server)
     finally:

@@ -8,7 +8,7 @@ is ready, since only the route node knows the tier; tags repeat them (`tier:larg
 and model calls nest under the root, named as Studio draws them. The root's id is the turn's
 `run_id`, so 👍/👎 feedback lands on the whole trace.
 
-The client, endpoint, key and project come from Settings (so `.env` works too) and are passed
+The client, endpoint, key and project come from the settings (so `.env` works too) and are passed
 explicitly, never read from LangSmith's cached environment lookups.
 """
 
@@ -24,7 +24,7 @@ from langsmith import Client, trace, tracing_context
 from langsmith.run_trees import RunTree
 from langsmith.utils import tracing_is_enabled
 
-from community_bot.settings import Settings
+from community_bot.settings import ObservabilitySettings
 from community_bot.turns import Author, FinalReply
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,10 @@ FLUSH_TIMEOUT_S = 10.0
 class TurnTracing:
     """Opens a LangSmith trace per turn, or a context where tracing is off for certain."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.enabled = settings.langsmith_tracing
-        self.project = settings.langsmith_project
-        self._default_profile = settings.prompt_profile
+    def __init__(self, observability: ObservabilitySettings, default_profile: str) -> None:
+        self.enabled = observability.langsmith_tracing
+        self.project = observability.langsmith_project
+        self._default_profile = default_profile  # PROMPT_PROFILE: a turn's `profile` when unnamed
         self._project_id: UUID | None = None
         self._client: Client | None = None
         # Off here, LangChain still traces if its own environment variables say so; only then
@@ -48,9 +48,9 @@ class TurnTracing:
         # observer's cost otherwise).
         self._off_needs_context = not self.enabled and bool(tracing_is_enabled())
         if self.enabled:
-            key = settings.langsmith_api_key
+            key = observability.langsmith_api_key
             self._client = Client(
-                api_url=settings.langsmith_endpoint,
+                api_url=observability.langsmith_endpoint,
                 api_key=key.get_secret_value() if key is not None else None,
             )
 

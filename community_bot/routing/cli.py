@@ -15,7 +15,7 @@ from typing import Any
 
 from community_bot.errors import CommunityBotError
 from community_bot.routing.requests import FIELDS_HELP, BadLine, RouteRequest, read_requests
-from community_bot.settings import Settings
+from community_bot.settings import ModelSettings, Settings
 from community_bot.types import TIERS, Tier
 
 # What decides the model shown for a tier (pins, tier models, prices) and where the spend file is.
@@ -107,10 +107,10 @@ def _route(args: argparse.Namespace, settings: Settings) -> int:
             '--eval give each line its own "previous", "previous_tier", "kb_hit", "kb_top_score"'
         )
     if args.eval is not None:
-        return _evaluate(args.eval, settings)
+        return _evaluate(args.eval, settings.models)
     from community_bot.models import build_gateway
 
-    gateway = build_gateway(settings)
+    gateway = build_gateway(settings.models, settings.memory)
     try:
         if args.jsonl is None:
             request = RouteRequest(
@@ -148,15 +148,15 @@ def _decision(
     }
 
 
-def _evaluate(path: Path, settings: Settings) -> int:
+def _evaluate(path: Path, models: ModelSettings) -> int:
     from community_bot.routing.evaluation import CostModel, read_labeled, report
 
-    outcomes, bad = read_labeled(_lines(path), settings.router_quality_bias)
+    outcomes, bad = read_labeled(_lines(path), models.router_quality_bias)
     for line in bad:
         _report(path, line)
     if not outcomes:
         raise CommunityBotError(f"{path}: no labeled messages to evaluate")
-    print(report(outcomes, CostModel.from_settings(settings), f"Routing quality: {path}"))
+    print(report(outcomes, CostModel.from_settings(models), f"Routing quality: {path}"))
     return 1 if bad else 0
 
 

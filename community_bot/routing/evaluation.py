@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from community_bot.models.prices import PriceTable, base_model_id
 from community_bot.models.providers import OLLAMA
 from community_bot.routing.requests import BadLine, RouteRequest, parse_tier, read_requests
-from community_bot.settings import Settings
+from community_bot.settings import ModelSettings
 from community_bot.types import TIERS, Tier
 
 INPUT_TOKENS = 200
@@ -151,15 +151,15 @@ class CostModel:
         return CostModel({**self.models, "small": model}, self.prices)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> CostModel:
+    def from_settings(cls, models: ModelSettings) -> CostModel:
         """The configured MODEL_SMALL/MEDIUM/LARGE at the configured MODEL_PRICES."""
-        models = {tier: getattr(settings, f"model_{tier}") for tier in TIERS}
-        return cls(models, PriceTable(settings.model_prices))
+        tiers = {tier: getattr(models, f"model_{tier}") for tier in TIERS}
+        return cls(tiers, PriceTable(models.model_prices))
 
     @classmethod
     def defaults(cls) -> CostModel:
         """The built-in tier models and prices, whatever the environment says."""
-        models = {tier: Settings.model_fields[f"model_{tier}"].default for tier in TIERS}
+        models = {tier: ModelSettings.model_fields[f"model_{tier}"].default for tier in TIERS}
         return cls(models)
 
 

@@ -92,6 +92,12 @@ def is_follow_up(text: str, reading: signals.Reading) -> bool:
     """A short message that leans on the previous one ("and on windows?", "still failing")."""
     if signals.SOCIAL in reading.signals or reading.words > policy.FOLLOW_UP_MAX_WORDS:
         return False
+    return leans_on_previous(text)
+
+
+def leans_on_previous(text: str) -> bool:
+    """Whether a message's own words continue the last one: a leading "and", "what about",
+    "still", or a pronoun with nothing to point at ("does it work offline?"), and no "btw"."""
     return not _NEW_TOPIC.search(text) and bool(_FOLLOW_UP_CUE.search(text))
 
 

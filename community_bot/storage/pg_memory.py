@@ -207,27 +207,40 @@ class PostgresMemory:
 
 
 @asynccontextmanager
-async def open_postgres_memory(url: str) -> AsyncIterator[PostgresMemory]:
-    """Pools on DATABASE_URL, the schema prepared (idempotent, one process at a time)."""
+async def open_postgres_memory(
+    url: str, lock_wait_s: float = LOCK_WAIT_S
+) -> AsyncIterator[PostgresMemory]:
+    """Pools on DATABASE_URL, the schema prepared (idempotent, one process at a time).
+
+    `lock_wait_s` (THREAD_LOCK_TIMEOUT_SECONDS) bounds a turn's wait for its thread, both in this
+    process and for the advisory lock another process holds.
+    """
     async with connect(url):  # an unreachable server fails now, with its reason, not in 30 s
         pass
     # The saver is used twice a turn: it skips the pool's check (a round trip per use) and
     # checks the pool only after a failure. The store (summaries, history) and the locks check.
     pool = _pool(url, POOL_SIZE, "community-bot-memory", checked=False)
     store_pool = _pool(url, POOL_SIZE, "community-bot-store")
-    lock_pool = _pool(url, LOCK_POOL_SIZE, "community-bot-locks", configure=lock_timeout)
+    lock_pool = _pool(
+        url, LOCK_POOL_SIZE, "community-bot-locks", configure=lock_timeout(lock_wait_s)
+    )
     async with pool, store_pool, lock_pool:
         await _wait_open(pool, url)
         saver = LatestPostgresSaver(pool)
         store = AsyncPostgresStore(store_pool)
         await prepare_schema(url, saver.setup, store.setup)
-        locks = PgThreadLocks(lock_pool, LOCK_WAIT_S)
+        locks = PgThreadLocks(lock_pool, lock_wait_s)
         yield PostgresMemory(saver, store, locks, PgPendingQuestions(store_pool))
 
 
-async def lock_timeout(conn: AsyncConnection[Any]) -> None:
-    """How long a turn waits for its thread's advisory lock, set once per lock connection."""
-    await conn.execute(f"SET lock_timeout = '{LOCK_WAIT_S * 1000:.0f}ms'")
+def lock_timeout(wait_s: float) -> Callable[[AsyncConnection[Any]], Awaitable[None]]:
+    """A lock pool's `configure`: a turn waits `wait_s` for its thread's advisory lock, the
+    server's lock_timeout, set once per lock connection (no extra round trip per turn)."""
+
+    async def configure(conn: AsyncConnection[Any]) -> None:
+        await conn.execute(f"SET lock_timeout = '{wait_s * 1000:.0f}ms'")
+
+    return configure
 
 
 def _pool(

@@ -19,9 +19,8 @@ from moto.server import ThreadedMotoServer
 from community_bot.settings import Settings
 from tests.agents.memory_sink import MemorySink
 from tests.emulators.bedrock_agent import BedrockAgentEmulator
-from tests.models.conftest import aws_isolated
 
-__all__ = ["MemorySink", "aws_isolated"]
+__all__ = ["MemorySink"]
 
 BUCKET = "community-kb-docs"
 KB_ID = "KBAGENTS01"

@@ -48,12 +48,19 @@ def make_settings(emu: DiscordEmulator, data_dir: Path, **overrides: Any) -> Set
     return Settings(**values)
 
 
+def client_for(settings: Settings, app: Backend) -> discord.Client:
+    """`build_client` as `community-bot run` calls it (`runtime.discord_run`)."""
+    return build_client(
+        settings.discord, app, data_dir=settings.data_dir, reply_limit=settings.max_response_chars
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     emu: DiscordEmulator, settings: Settings, app: Backend
 ) -> AsyncIterator[discord.Client]:
     """The production client from `build_client`, connected to the emulator until exit."""
-    client = build_client(settings, app)
+    client = client_for(settings, app)
     assert settings.discord_bot_token is not None
     task = asyncio.create_task(client.start(settings.discord_bot_token.get_secret_value()))
     connects = emu.gateway.identifies

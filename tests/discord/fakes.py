@@ -71,6 +71,14 @@ class ScriptedConversation:
             thread_id=thread_id,
         )
 
+    async def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TokenEvent | FinalReply]:
+        """Nothing waits here: a scripted turn never outlives its process."""
+        nothing: tuple[TokenEvent | FinalReply, ...] = ()
+        for event in nothing:
+            yield event
+
     async def reset(self, thread_id: str) -> None:
         self.memory.pop(thread_id, None)
         self.resets.append(thread_id)

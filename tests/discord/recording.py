@@ -27,12 +27,24 @@ class RecordingConversation:
         reply_to: Quoted | None = None,
     ) -> AsyncIterator[TokenEvent | FinalReply]:
         turn = self._inner.stream_turn(thread_id, text, author, profile, reply_to=reply_to)
+        async for event in self._recorded(turn):
+            yield event
+
+    async def _recorded(
+        self, turn: AsyncIterator[TokenEvent | FinalReply]
+    ) -> AsyncIterator[TokenEvent | FinalReply]:
         async for event in turn:
             if isinstance(event, FinalReply):
                 self.finals.append(event)
                 self._notify()
             else:
                 self.tokens += 1
+            yield event
+
+    async def stream_unanswered(
+        self, thread_id: str, text: str, profile: str | None = None
+    ) -> AsyncIterator[TokenEvent | FinalReply]:
+        async for event in self._recorded(self._inner.stream_unanswered(thread_id, text, profile)):
             yield event
 
     async def reset(self, thread_id: str) -> None:

@@ -31,7 +31,7 @@ async def test_a_short_question_is_searched_only_with_what_it_follows(emulator, 
     knowledge, models = FixedKnowledge(), ScriptedGateway()
     settings = make_settings(emu, tmp_path)
     role = emu.moderator_role_id
-    services = Services(settings, knowledge, models, decide)
+    services = Services(settings.memory, settings.prompts, knowledge, models, decide)
     async with open_app(settings, services) as app, running_bot(emu, settings, app):
 
         async def ask(author: int, text: str, **extra: object) -> None:

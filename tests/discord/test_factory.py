@@ -5,15 +5,14 @@ from __future__ import annotations
 import discord
 import pytest
 
-from discord_bot import build_client
 from runtime.cli import main
-from tests.discord.conftest import make_settings, running_bot, scripted
+from tests.discord.conftest import client_for, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 
 
 async def test_build_client_connects_nothing_and_never_pings(emulator, tmp_path):
     emu: DiscordEmulator = emulator
-    client = build_client(make_settings(emu, tmp_path), scripted(emu))
+    client = client_for(make_settings(emu, tmp_path), scripted(emu))
     assert not client.is_ready()
     assert emu.gateway.identifies == 0
     mentions = client.allowed_mentions

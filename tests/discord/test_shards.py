@@ -10,9 +10,8 @@ import pytest
 from community_bot.errors import CommunityBotError, ConfigError
 from community_bot.settings import load_settings
 from community_bot.startup_lock import one_process_at_a_time
-from discord_bot import build_client
 from runtime.cli import main
-from tests.discord.conftest import make_settings, running_bot, scripted
+from tests.discord.conftest import client_for, make_settings, running_bot, scripted
 from tests.emulators.discord import DiscordEmulator
 
 
@@ -82,7 +81,7 @@ def test_run_takes_the_shards_on_its_command_line_and_checks_them_before_connect
 async def test_the_factory_hands_the_shards_to_an_auto_sharded_client(emulator, tmp_path):
     emu: DiscordEmulator = emulator
     settings = make_settings(emu, tmp_path, discord_shard_count=3, discord_shard_ids=[2, 0])
-    async with build_client(settings, scripted(emu)) as client:  # connects nothing
+    async with client_for(settings, scripted(emu)) as client:  # connects nothing
         assert isinstance(client, discord.AutoShardedClient)
         assert (client.shard_count, client.shard_ids) == (3, [2, 0])
     assert emu.gateway.identifies == 0

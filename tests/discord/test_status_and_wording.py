@@ -34,7 +34,9 @@ async def test_status_with_a_pinned_backend_shows_its_models_available(emulator,
 async def test_nothing_found_reads_with_a_capital_i(emulator, tmp_path):
     emu: DiscordEmulator = emulator
     settings = make_settings(emu, tmp_path)
-    services = Services(settings, FixedKnowledge(), ScriptedGateway(no_models=True), decide)
+    services = Services(
+        settings.memory, settings.prompts, FixedKnowledge(), ScriptedGateway(no_models=True), decide
+    )
     async with open_app(settings, services) as app, running_bot(emu, settings, app):
         await emu.send_user_message(emu.general, emu.alice, "How do I frobnicate the quux?")
         await emu.wait_for(lambda: emu.bot_texts(emu.general), what="the docs-only answer")

@@ -27,6 +27,8 @@ from aiohttp import web
 
 from tests.emulators.bedrock_runtime import Scripts, ThreadedEmulator
 
+OLLAMA_MODEL = "llama3.2:3b"  # the model the emulator serves unless a test names others
+
 
 @dataclass
 class Behaviour:
@@ -103,7 +105,7 @@ class ReceivedChat:
 class OllamaEmulator(ThreadedEmulator):
     """Ollama's chat and tags endpoints with a fixed set of pulled models."""
 
-    def __init__(self, models: Sequence[str] = ("llama3.2:3b",)) -> None:
+    def __init__(self, models: Sequence[str] = (OLLAMA_MODEL,)) -> None:
         super().__init__()
         self.models = list(models)
         self.requests: list[ReceivedChat] = []

@@ -1,6 +1,6 @@
 """The fault suite's tools: the real `community-bot` command in its own process, with an
 environment that holds nothing of the developer's (no ~/.aws, no .env values, no models) unless
-a test adds it, and the emulators of the model suite (`tests/models/conftest.py`)."""
+a test adds it; the emulators are the suite's (`tests/conftest.py`)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.emulators.bedrock_runtime import BedrockEmulator
-from tests.emulators.ollama import OllamaEmulator
-from tests.models.conftest import OLLAMA_MODEL
 
 ROOT = Path(__file__).resolve().parents[2]
 KEEP = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "UV_CACHE_DIR", "SSL_CERT_FILE"}
@@ -63,32 +59,6 @@ def ask_json(question: str, env: dict[str, str], channel: str = "faults") -> dic
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     reply: dict[str, Any] = json.loads(done.stdout)
     return reply
-
-
-@pytest.fixture(scope="session")
-def bedrock_server() -> Iterator[BedrockEmulator]:
-    with BedrockEmulator() as server:
-        yield server
-
-
-@pytest.fixture
-def bedrock(bedrock_server: BedrockEmulator) -> Iterator[BedrockEmulator]:
-    bedrock_server.reset()
-    yield bedrock_server
-    bedrock_server.reset()
-
-
-@pytest.fixture(scope="session")
-def ollama_server() -> Iterator[OllamaEmulator]:
-    with OllamaEmulator(models=[OLLAMA_MODEL]) as server:
-        yield server
-
-
-@pytest.fixture
-def ollama(ollama_server: OllamaEmulator) -> Iterator[OllamaEmulator]:
-    ollama_server.reset()
-    yield ollama_server
-    ollama_server.reset()
 
 
 EnvFactory = Callable[..., dict[str, str]]

@@ -12,9 +12,8 @@ from discord_bot.commands import format_status
 from runtime.app import open_app
 from tests.emulators.bedrock_runtime import BedrockEmulator, aws_env
 from tests.emulators.hang import HangServer
-from tests.emulators.ollama import refused_url
+from tests.emulators.ollama import OLLAMA_MODEL, refused_url
 from tests.faults.conftest import EnvFactory, ask_json, run_cli
-from tests.models.conftest import OLLAMA_MODEL
 
 LITE = "amazon.nova-lite-v1:0"
 INSTALL = "How do I install community-bot on my Mac?"

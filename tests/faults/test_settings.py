@@ -43,7 +43,7 @@ def test_explicit_provider_prefixes_are_accepted(tmp_path: Path) -> None:
         model_large="ollama:llama3",
         model_medium="bedrock:us.amazon.nova-lite-v1:0",
     )
-    gateway = RoutedGateway(settings)
+    gateway = RoutedGateway(settings.models, settings.memory)
     try:
         assert gateway.model_for("large") == "ollama/llama3"
         assert gateway.model_for("medium") == "us.amazon.nova-lite-v1:0"

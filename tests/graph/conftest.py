@@ -53,7 +53,7 @@ def conversation_app(
     @asynccontextmanager
     async def opened(**overrides: Any) -> AsyncIterator[App]:
         settings = make_settings(**overrides)
-        services = Services(settings, knowledge, gateway, router)
+        services = Services(settings.memory, settings.prompts, knowledge, gateway, router)
         async with open_app(settings, services) as app:
             yield app
 

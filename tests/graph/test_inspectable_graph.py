@@ -23,7 +23,8 @@ THREAD: RunnableConfig = {"configurable": {"thread_id": "studio"}}
 def context(
     make_settings: Any, knowledge: FixedKnowledge, gateway: ScriptedGateway, router: Router
 ) -> Context:
-    return Context(services=Services(make_settings(), knowledge, gateway, router))
+    settings = make_settings()
+    return Context(services=Services(settings.memory, settings.prompts, knowledge, gateway, router))
 
 
 async def _studio_turn_up_to_the_model(context: Context) -> tuple[Graph, StateSnapshot]:
@@ -77,7 +78,9 @@ async def test_without_a_store_summarised_messages_stay_in_the_checkpoint(
 ) -> None:
     """Nothing may be lost: a graph compiled without a store has nowhere to move them."""
     settings = make_settings(memory_max_messages=4)
-    context = Context(services=Services(settings, knowledge, gateway, router))
+    context = Context(
+        services=Services(settings.memory, settings.prompts, knowledge, gateway, router)
+    )
     graph = build_graph(InMemorySaver())
     for n in range(12):
         question = HumanMessage(f"message number {n}")

@@ -16,9 +16,6 @@ from community_bot.turns import Author, FinalReply, TokenEvent
 from tests.emulators.bedrock_runtime import BedrockEmulator, Behaviour, answer, fail
 from tests.fakes import FixedKnowledge
 from tests.graph.conftest import OpenApp
-from tests.models.conftest import aws_isolated, bedrock, bedrock_server
-
-__all__ = ["aws_isolated", "bedrock", "bedrock_server"]
 
 MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="7", name="Alice")
@@ -30,8 +27,10 @@ STRONG = "Use Homebrew: brew install community-bot, then run community-bot setup
 def gateway(
     make_settings: Callable[..., Settings], bedrock: BedrockEmulator
 ) -> Iterator[RoutedGateway]:
+    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
     gateway = RoutedGateway(
-        make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO),
+        settings.models,
+        settings.memory,
         backoff_base_s=0.001,
         backoff_cap_s=0.002,
         probe_timeout_s=5.0,  # a loaded machine must not make the probe give up on Bedrock

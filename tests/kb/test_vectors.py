@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from community_bot.kb import vectors
 from community_bot.kb.documents import Document
 from community_bot.kb.embedding import StaticEmbedder, Vectors
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import HYBRID_MIN_SCORE, LocalIndex
-from community_bot.kb.knowledge import Knowledge
 from community_bot.settings import Settings
+from tests.kb_wiring import knowledge_from
 
 LOGS = """# Log retention
 
@@ -157,8 +158,8 @@ def test_a_question_the_pages_dont_cover_stays_below_the_hybrid_threshold(
 async def test_the_embeddings_setting_picks_the_local_index_model(
     make_settings: Callable[..., Settings],
 ) -> None:
-    words_only = Knowledge.from_settings(make_settings(embeddings="none"))
-    hybrid = Knowledge.from_settings(make_settings(embeddings="local"))
+    words_only = knowledge_from(make_settings(embeddings="none"))
+    hybrid = knowledge_from(make_settings(embeddings="local"))
 
     assert words_only.local is not None and words_only.local.embedder is None
     assert hybrid.local is not None and isinstance(hybrid.local.embedder, StaticEmbedder)
@@ -167,3 +168,68 @@ async def test_the_embeddings_setting_picks_the_local_index_model(
     assert passages[0]["source"].endswith("discord.md")
     await hybrid.aclose()
     await words_only.aclose()
+
+
+def _documents(count: int, words: str) -> list[Document]:
+    return [
+        Document(
+            id=f"page-{n}", text=f"# Page {n}\n\n{words} {n}.", title=f"Page {n}", source=f"{n}"
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_sync_moves_the_vectors_in_memory_on_exactly_as_reading_them_back_would(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "index.sqlite"
+    index = _open(path, CountingEmbedder("a"))
+    index.replace_documents("pages", _documents(6, "quotas reset monthly"))
+    index.search_now("quotas", 3)  # the matrix is now held in memory
+
+    # Pages changed (the last first: its passage has the highest id, which SQLite hands out
+    # again), removed and added, over more than one embedding batch.
+    rewritten = _documents(6, "rate limits per key")
+    changed = [rewritten[5], *rewritten[:3], *_documents(300, "archive to the bucket")[10:]]
+    index.replace_documents("pages", changed)
+
+    held = index._matrices.held
+    assert held is not None
+    with sqlite3.connect(path) as connection:
+        read_back = vectors.load(connection, index.version())
+    assert held.generation == index.version()
+    assert held.ids.tolist() == read_back.ids.tolist()
+    assert np.array_equal(held.rows, read_back.rows)
+    fresh = _open(path, CountingEmbedder("a"))
+    assert index.search_now("rate limits", 5) == fresh.search_now("rate limits", 5)
+    fresh.close()
+    index.close()
+
+
+def test_a_source_removed_leaves_no_vector_in_memory(tmp_path: Path, pages: Path) -> None:
+    index = _open(tmp_path / "index.sqlite", CountingEmbedder("a"))
+    sync_folder(index, pages)
+    index.replace_documents("agent", _documents(3, "quotas reset monthly"))
+    assert index.search_now("quotas monthly", 1)[0]["title"].startswith("Page")
+
+    index.remove_source("agent")
+
+    held = index._matrices.held
+    assert held is not None and held.generation == index.version() and len(held.ids) == 2
+    assert all(not p["title"].startswith("Page") for p in index.search_now("quotas monthly", 5))
+    index.close()
+
+
+def test_a_matrix_changed_in_memory_equals_the_one_built_from_its_rows() -> None:
+    rng = np.random.default_rng(7)
+    rows = {i: rng.standard_normal(4).astype(np.float32) for i in range(1, 11)}
+    before = vectors.Matrix("1", np.array(sorted(rows)), np.vstack([rows[i] for i in sorted(rows)]))
+    added = {i: rng.standard_normal(4).astype(np.float32) for i in (3, 11, 0)}
+
+    after = before.changed("2", {2, 3, 7, 10}, added)
+
+    expected = {i: v for i, v in rows.items() if i not in {2, 3, 7, 10}} | added
+    assert after.generation == "2"
+    assert after.ids.tolist() == sorted(expected)
+    assert np.array_equal(after.rows, np.vstack([expected[i] for i in sorted(expected)]))
+    assert before.ids.tolist() == list(range(1, 11))  # searches in flight keep the old one

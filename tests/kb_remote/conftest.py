@@ -10,17 +10,8 @@ import pytest
 
 from community_bot.settings import Settings
 from tests.emulators.bedrock_agent_runtime import KnowledgeBaseEmulator
-from tests.models.conftest import aws_isolated
-
-__all__ = ["aws_isolated"]
 
 KB_ID = "KBEMULATE1"
-
-
-@pytest.fixture(scope="session")
-def kb_server() -> Iterator[KnowledgeBaseEmulator]:
-    with KnowledgeBaseEmulator() as server:
-        yield server
 
 
 @pytest.fixture

@@ -14,42 +14,16 @@ from tests.emulators.bedrock_runtime import BedrockEmulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORIGINAL = FIXTURES / "original_bot"
-AWS_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_SESSION_TOKEN",
-    "AWS_ENDPOINT_URL",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-)
-
-
-@pytest.fixture(scope="session")
-def bedrock_server() -> Iterator[BedrockEmulator]:
-    with BedrockEmulator() as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def kb_server() -> Iterator[KnowledgeBaseEmulator]:
-    with KnowledgeBaseEmulator() as server:
-        yield server
 
 
 @pytest.fixture
 def aws(
     bedrock_server: BedrockEmulator,
     kb_server: KnowledgeBaseEmulator,
+    aws_isolated: None,
     monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
 ) -> Iterator[tuple[BedrockEmulator, KnowledgeBaseEmulator]]:
     """Both emulators reset, the standard AWS variables pointing at them, nothing of ~/.aws."""
-    for name in AWS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     for name, value in {**bedrock_server.env(), **kb_server.env()}.items():
         monkeypatch.setenv(name, value)
     bedrock_server.reset()

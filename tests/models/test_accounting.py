@@ -8,9 +8,9 @@ from langchain_core.messages import HumanMessage
 from community_bot.models import PriceTable
 from community_bot.settings import Settings
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
-from tests.emulators.ollama import OllamaEmulator
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
 from tests.emulators.ollama import answer as ollama_answer
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.models.conftest import MakeGateway
 
 PRO, LITE = "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0"
 QUESTION = [HumanMessage("Which Python versions are supported?")]

@@ -15,9 +15,8 @@ import pytest
 
 from runtime.cli import main
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
-from tests.emulators.ollama import OllamaEmulator
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
 from tests.emulators.ollama import answer as ollama_answer
-from tests.models.conftest import OLLAMA_MODEL
 
 NOVA_LITE = "amazon.nova-lite-v1:0"
 NOVA_PRO = "amazon.nova-pro-v1:0"

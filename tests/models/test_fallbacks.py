@@ -11,10 +11,10 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, cut, drop, fail
-from tests.emulators.ollama import OllamaEmulator, refused_url
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, refused_url
 from tests.emulators.ollama import cut as ollama_cut
 from tests.emulators.ollama import fail as ollama_fail
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.models.conftest import MakeGateway
 
 PRO, LITE = "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0"
 OLLAMA = f"ollama/{OLLAMA_MODEL}"

@@ -13,8 +13,8 @@ from community_bot.models import RoutedGateway
 from community_bot.models.health import FAILURES_TO_OPEN, CircuitBreaker
 from community_bot.settings import Settings
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
-from tests.emulators.ollama import OllamaEmulator, refused_url
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, refused_url
+from tests.models.conftest import MakeGateway
 
 PRO, LITE = "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0"
 QUESTION = [HumanMessage("Why does the build fail on Windows?")]
@@ -64,7 +64,8 @@ async def test_a_probe_out_of_time_leaves_bedrock_in_use(
     """The busy machine: credential resolution outlasts the probe. It used to switch Bedrock off
     for the life of the process; now it warns and the first call decides."""
     # A machine so busy that nothing resolves within the probe's time.
-    gateway = RoutedGateway(make_settings(), probe_timeout_s=1e-9)
+    settings = make_settings()
+    gateway = RoutedGateway(settings.models, settings.memory, probe_timeout_s=1e-9)
     try:
         found = await gateway.probe()
         assert found["bedrock"].undecided
@@ -133,7 +134,9 @@ async def test_retries_fit_in_the_turn_deadline(
     make_settings: Callable[..., Settings], bedrock: BedrockEmulator
 ) -> None:
     settings = make_settings(turn_timeout_seconds=30)
-    gateway = RoutedGateway(settings, backoff_base_s=600, backoff_cap_s=600, rng=Ceiling())
+    gateway = RoutedGateway(
+        settings.models, settings.memory, backoff_base_s=600, backoff_cap_s=600, rng=Ceiling()
+    )
     bedrock.script(PRO, fail("ThrottlingException"))
     try:
         result = await gateway.generate("large", QUESTION, lambda _: None)

@@ -43,7 +43,7 @@ def test_a_legacy_model_is_named_with_its_variable_and_end_of_life(
 ) -> None:
     bedrock.set_lifecycle("amazon.nova-premier-v1:0", PREMIER_LEGACY)
     settings = bedrock_only(make_settings)
-    warnings = check_lifecycles(settings, _client(settings), today=date(2026, 6, 1))
+    warnings = check_lifecycles(settings.models, _client(settings.models), today=date(2026, 6, 1))
     assert [w.message() for w in warnings] == [
         "MODEL_LARGE=us.amazon.nova-premier-v1:0: LEGACY on Bedrock, end of life 2026-09-14 —"
         " calls will fail after its end of life; choose an Active model (see docs/models.md)"
@@ -61,7 +61,9 @@ def test_past_its_end_of_life_the_warning_says_calls_fail(
 ) -> None:
     bedrock.set_lifecycle("amazon.nova-premier-v1:0", PREMIER_LEGACY)
     settings = make_settings(backend_mode="nova", nova_model_id="amazon.nova-premier-v1:0")
-    (warning,) = check_lifecycles(settings, _client(settings), today=date(2026, 11, 30))
+    (warning,) = check_lifecycles(
+        settings.models, _client(settings.models), today=date(2026, 11, 30)
+    )
     assert warning.past_end_of_life
     assert warning.message().startswith(
         "NOVA_MODEL_ID=amazon.nova-premier-v1:0: past its end of life (2026-09-14) on Bedrock"
@@ -73,7 +75,7 @@ def test_a_model_shared_by_two_tiers_is_looked_up_once_and_active_ones_say_nothi
     bedrock: BedrockEmulator, make_settings: MakeSettings
 ) -> None:
     settings = make_settings(model_small="amazon.nova-lite-v1:0")
-    assert check_lifecycles(settings, _client(settings)) == []
+    assert check_lifecycles(settings.models, _client(settings.models)) == []
     assert sorted(bedrock.model_lookups) == ["amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"]
 
 
@@ -82,7 +84,7 @@ def test_a_model_the_control_plane_does_not_know_is_skipped_with_a_note(
 ) -> None:
     caplog.set_level(logging.INFO)
     settings = make_settings(model_large="anthropic.claude-sonnet-9-v1:0")
-    assert check_lifecycles(settings, _client(settings)) == []
+    assert check_lifecycles(settings.models, _client(settings.models)) == []
     assert any(
         "could not check the lifecycle of anthropic" in r.getMessage() for r in caplog.records
     )

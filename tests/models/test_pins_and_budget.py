@@ -12,8 +12,8 @@ from langchain_core.messages import HumanMessage
 from community_bot.models.budget import SpendMeter
 from community_bot.types import RETRIEVAL_ONLY, TIERS
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
-from tests.emulators.ollama import OllamaEmulator
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
+from tests.models.conftest import MakeGateway
 
 PRO, LITE, MICRO = "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-micro-v1:0"
 OLLAMA = f"ollama/{OLLAMA_MODEL}"

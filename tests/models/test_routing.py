@@ -8,8 +8,8 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from community_bot.models.gateway import discard_tokens
 from community_bot.types import Tier
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer
-from tests.emulators.ollama import OllamaEmulator
-from tests.models.conftest import OLLAMA_MODEL, MakeGateway
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
+from tests.models.conftest import MakeGateway
 
 QUESTION = [SystemMessage("You help the community."), HumanMessage("How do I install it?")]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from community_bot.observability.logs import HANDLER_NAME, NOISY_LIBRARIES, configure_logging
+from community_bot.observability.redaction import known_secrets
 from community_bot.settings import Settings
 from tests.discord.conftest import emulator
 from tests.emulators.langsmith import LangSmithEmulator
@@ -31,11 +32,16 @@ def langsmith() -> Iterator[LangSmithEmulator]:
 
 @pytest.fixture
 def configure() -> Iterator[Callable[[Settings], list[logging.Handler]]]:
-    """`configure_logging`, with the root logger and library levels restored afterwards."""
+    """`configure_logging` as `community-bot` calls it (every group's secrets masked), with the
+    root logger and library levels restored afterwards."""
     root = logging.getLogger()
     level = root.level
     library_levels = {name: logging.getLogger(name).level for name in NOISY_LIBRARIES}
-    yield configure_logging
+
+    def configure_as_the_command_does(settings: Settings) -> list[logging.Handler]:
+        return configure_logging(settings.observability, known_secrets(settings))
+
+    yield configure_as_the_command_does
     for handler in root.handlers[:]:
         if handler.name == HANDLER_NAME:
             root.removeHandler(handler)

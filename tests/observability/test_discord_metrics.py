@@ -38,7 +38,7 @@ async def test_rate_limited_messages_and_reactions_are_counted(
     settings = discord_settings(
         emu, tmp_path, rate_limit_burst=1, rate_limit_per_minute=1.0, metrics_port=0
     )
-    services = Services(settings, knowledge, gateway, length_router)
+    services = Services(settings.memory, settings.prompts, knowledge, gateway, length_router)
     async with open_app(settings, services) as app:
         recorded = VotingApp(app, emu.changed)
         finals = recorded.conversation.finals

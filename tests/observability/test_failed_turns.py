@@ -39,7 +39,9 @@ async def test_a_failed_turn_is_counted_by_kind_and_its_trace_ends_in_error(
     settings = make_settings(
         metrics_port=0, langsmith_tracing=True, langsmith_endpoint=langsmith.url
     )
-    services = Services(settings, knowledge, BrokenGateway(), length_router)
+    services = Services(
+        settings.memory, settings.prompts, knowledge, BrokenGateway(), length_router
+    )
     async with open_app(settings, services) as app:
         with pytest.raises(RuntimeError, match="bug in the model layer"):
             await app.conversation.ask("discord:1", "How do I install it?", ALICE)

@@ -19,10 +19,7 @@ from runtime.app import open_app
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
 from tests.fakes import FixedKnowledge, length_router
 from tests.graph.conftest import OpenApp
-from tests.models.conftest import aws_isolated, bedrock, bedrock_server
 from tests.observability.conftest import scrape, value
-
-__all__ = ["aws_isolated", "bedrock", "bedrock_server"]
 
 MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="4242", name="Alice")
@@ -36,8 +33,10 @@ def gateway(
     make_settings: Callable[..., Settings], bedrock: BedrockEmulator
 ) -> Iterator[RoutedGateway]:
     """The production gateway on the Bedrock emulator: micro, lite and pro tiers, fast backoff."""
+    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
     gateway = RoutedGateway(
-        make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO),
+        settings.models,
+        settings.memory,
         backoff_base_s=0.001,
         backoff_cap_s=0.002,
         probe_timeout_s=0.5,
@@ -151,7 +150,7 @@ async def test_terminal_commands_leave_the_metrics_port_to_the_bot(
     async with conversation_app(metrics_port=0) as bot:
         assert bot.telemetry.metrics_server is not None
         settings = make_settings(metrics_port=bot.telemetry.metrics_server.port)
-        services = Services(settings, knowledge, gateway, length_router)
+        services = Services(settings.memory, settings.prompts, knowledge, gateway, length_router)
         async with open_app(settings, services, background=False) as terminal:
             assert terminal.telemetry.metrics_server is None
             reply = await terminal.conversation.ask("terminal", QUESTION, ALICE)

@@ -23,12 +23,9 @@ from runtime.agentcore_session import session_of, thread_of
 from runtime.backends import open_backend
 from runtime.thin_client import RemoteTurnError
 from tests.emulators.agentcore_runtime import AgentCoreRuntimeEmulator
-from tests.emulators.ollama import OllamaEmulator
-from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
 from tests.scaling.conftest import wait_until
 from tests.studio.test_langgraph_dev import free_port
-
-__all__ = ["ollama", "ollama_server"]  # fixtures
 
 COMMAND = str(Path(sys.executable).with_name("community-bot"))
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/community_bot-AbCdEf1234"

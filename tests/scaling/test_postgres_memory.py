@@ -18,11 +18,8 @@ from community_bot.errors import CommunityBotError
 from community_bot.settings import Settings
 from community_bot.turns import Author
 from runtime.app import App, open_app
-from tests.emulators.ollama import OllamaEmulator, held
-from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, held
 from tests.scaling.conftest import terminate_connections, wait_until
-
-__all__ = ["ollama", "ollama_server"]  # fixtures
 
 ALICE = Author(id="4242", name="Alice")
 CHANNEL = "discord:7"

@@ -16,10 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulators.ollama import OllamaEmulator
-from tests.models.conftest import OLLAMA_MODEL, ollama, ollama_server
-
-__all__ = ["ollama", "ollama_server"]  # fixtures
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
