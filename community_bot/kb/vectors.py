@@ -47,8 +47,8 @@ most communities' docs (a few thousand passages), the search is exact, as it alw
 SCREEN_VARIANCE = 0.85
 """The screen keeps the fewest principal components holding this share of the rows' variance:
 57 of the shipped model's 128. With 48 (80%) the exact 20 nearest of all 300 bench questions
-still ranked within the screen's best 936 (too close to `SCREEN_CANDIDATES`); with 57, within
-its best ~540."""
+still ranked within the screen's best 936 (too close to `SCREEN_CANDIDATES`); with 56, within
+its best 535."""
 SCREEN_CANDIDATES = 1000
 """Rows the screen hands on to the exact cosines (at least `SCREEN_CANDIDATES_PER_RESULT` for
 each passage asked for). A thousand rows are 0.5 MB: their exact cosines cost ~0.1 ms."""
@@ -229,8 +229,9 @@ def _kept_and_added(old: Vectors, keep: NDArray[np.bool_], added: Vectors) -> Ve
     dropped = np.flatnonzero(~keep).tolist()
     at = 0
     for start, end in zip([0, *(i + 1 for i in dropped)], [*dropped, len(keep)], strict=True):
-        rows[at : at + end - start] = old[start:end]
-        at += end - start
+        if end > start:  # (an empty matrix's rows have no width to copy)
+            rows[at : at + end - start] = old[start:end]
+            at += end - start
     rows[kept:] = added
     return rows
 

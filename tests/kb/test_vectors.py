@@ -235,6 +235,31 @@ def test_a_matrix_changed_in_memory_equals_the_one_built_from_its_rows() -> None
     assert before.ids.tolist() == list(range(1, 11))  # searches in flight keep the old one
 
 
+def test_rows_added_to_an_empty_matrix_in_memory_are_searched() -> None:
+    """A search before the first sync holds the empty matrix (no width yet); the sync's rows
+    then move it on in memory."""
+    empty = vectors.Matrix("1", np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
+    row = np.array([0.6, 0.8, 0.0], dtype=np.float32)
+
+    after = empty.changed("2", (), {4: row})
+
+    assert after.ids.tolist() == [4] and np.array_equal(after.rows, row[None, :])
+    assert after.nearest(row, 1) == [(4, pytest.approx(1.0))]
+
+
+def test_a_question_before_the_first_sync_does_not_break_the_sync(
+    tmp_path: Path, pages: Path
+) -> None:
+    index = _open(tmp_path / "index.sqlite", CountingEmbedder("a"))
+    assert index.search_now("log retention", 3) == []
+    assert index._matrices.held is not None  # the empty matrix, in memory
+
+    sync_folder(index, pages)
+
+    assert index.search_now("log retention", 1)[0]["title"] == "Log retention"
+    index.close()
+
+
 def _clustered(count: int, rng: np.random.Generator) -> tuple[Vectors, Vectors]:
     """Unit rows around 300 topics that span a 16-dimensional subspace of 64 dimensions (as a
     model's vectors concentrate on a few directions), and 60 questions near those topics."""
