@@ -23,7 +23,7 @@ async def synthetic_knowledge(directory: Path, chunks: int) -> Knowledge:
     index = LocalIndex(directory / INDEX_FILE)
     documents = synthetic_documents(chunks, random.Random(SEED))
     await asyncio.to_thread(index.replace_documents, "synthetic", documents)
-    return Knowledge([index], bench_settings(directory, local_kb_paths=[]))
+    return Knowledge([index], bench_settings(directory, local_kb_paths=[]).knowledge)
 
 
 def questions(count: int) -> Iterator[str]:

@@ -68,7 +68,9 @@ def scratch_database() -> Iterator[str | None]:
 
 
 def _knowledge(kb_dir: Path) -> Knowledge:
-    return Knowledge([LocalIndex(kb_dir / INDEX_FILE)], bench_settings(kb_dir, local_kb_paths=[]))
+    return Knowledge(
+        [LocalIndex(kb_dir / INDEX_FILE)], bench_settings(kb_dir, local_kb_paths=[]).knowledge
+    )
 
 
 async def _one_process(

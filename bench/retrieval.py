@@ -158,8 +158,8 @@ def measure(chunks: int = 100_000) -> list[Row]:
         queries = synthetic_queries(QUERIES, random.Random(SEED + 1))
         timed = event_loop.run(
             _time_queries(
-                Knowledge([hybrid], _settings(folder)),
-                Knowledge([words], _settings(words_folder)),
+                Knowledge([hybrid], _settings(folder).knowledge),
+                Knowledge([words], _settings(words_folder).knowledge),
                 queries,
             )
         )
@@ -288,7 +288,12 @@ def prepare_unchanged_ms(runs: int = 20) -> float:
     what every start-up pays once the index exists."""
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder), _env_file=None)
-        knowledge = Knowledge.from_settings(settings)
+        knowledge = Knowledge.from_settings(
+            settings.knowledge,
+            data_dir=settings.data_dir,
+            aws_region=settings.aws_region,
+            ollama_base_url=settings.ollama_base_url,
+        )
 
         async def timed() -> list[float]:
             await knowledge.prepare()

@@ -60,7 +60,7 @@ async def _serve(
     data_dir: Path, kb_dir: Path, plan: dict[str, list[str]], barrier: Barrier
 ) -> Share:
     knowledge = Knowledge(
-        [LocalIndex(kb_dir / INDEX_FILE)], bench_settings(kb_dir, local_kb_paths=[])
+        [LocalIndex(kb_dir / INDEX_FILE)], bench_settings(kb_dir, local_kb_paths=[]).knowledge
     )
     model = InstantChatModel(first_token_s=MODEL_LATENCY_S)
     async with bench_app(data_dir, model, knowledge) as app:

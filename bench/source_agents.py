@@ -105,7 +105,7 @@ async def _retrieve() -> dict[str, float]:
             KB_ID, *(chunk(f"Answer {n}: reset the password", f"s3://b/{n}.md") for n in range(50))
         )
         settings = Settings(_env_file=None, knowledge_base_id=KB_ID)
-        source = BedrockKnowledgeSource(KB_ID, settings)
+        source = BedrockKnowledgeSource(KB_ID, settings.knowledge, aws_region=settings.aws_region)
         await source.search("warm up the client", 5)
         samples = []
         for _ in range(RETRIEVALS):

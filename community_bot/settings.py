@@ -288,6 +288,15 @@ class ModelSettings(BaseModel):
         default="community_bot",
         description="BACKEND_MODE=remote: the assistant (or graph id) the server runs.",
     )
+    langgraph_reconnect_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        allow_inf_nan=False,
+        description="BACKEND_MODE=remote: how long a request keeps retrying a LangGraph server"
+        " that refuses connections (down, restarting) before the turn is reported failed in the"
+        " channel; a restart quicker than this goes unnoticed.",
+    )
 
     aws_region: str | None = Field(
         default=None,

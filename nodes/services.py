@@ -96,7 +96,12 @@ def build_services(settings: Settings) -> Services:
     services = Services(
         memory=settings.memory,
         prompts=settings.prompts,
-        knowledge=Knowledge.from_settings(settings),
+        knowledge=Knowledge.from_settings(
+            settings.knowledge,
+            data_dir=settings.data_dir,
+            aws_region=settings.aws_region,
+            ollama_base_url=settings.ollama_base_url,
+        ),
         models=build_gateway(settings.models, settings.memory),
         router=partial(decide, quality_bias=settings.router_quality_bias),
     )

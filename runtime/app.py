@@ -193,7 +193,12 @@ async def _start_source_agents(settings: Settings, services: Services) -> AgentS
 
     sources = list(getattr(services.knowledge, "sources", []))
     return await AgentScheduler.start_in_background(
-        settings,
+        settings.source_agents,
         getattr(services.knowledge, "local", None),
         on_ingested=lambda kb_id: mark_ingested(sources, kb_id),
+        data_dir=settings.data_dir,
+        knowledge_base_id=settings.ingestion_knowledge_base_id,
+        aws_region=settings.aws_region,
+        holds_shard_zero=settings.holds_shard_zero,
+        shared_database=settings.database_url is not None,
     )

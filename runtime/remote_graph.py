@@ -9,7 +9,9 @@ the models; this process only talks to Discord.
 Server thread ids are UUIDs, so a channel's thread is the UUID5 of its thread id: every bot
 process (and a restart) finds the same thread. Anything that stops a turn — the server going
 away mid-stream, an error event, a stream without a reply — is a RemoteTurnError, reported in
-the channel; connections and reads are bounded (LANGGRAPH_TIMEOUT_S below), so nothing hangs.
+the channel. Nothing hangs: reads are bounded (READ_TIMEOUT_S below), and a server that refuses
+connections is retried for LANGGRAPH_RECONNECT_SECONDS, then reported (reconnecting_transport),
+instead of the SDK's own retries of about a minute.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class RemoteConversation(ThinConversation):
         import httpx
         from langgraph.pregel.remote import RemoteException
 
+        from runtime.reconnecting_transport import ServerUnreachable
+
         started = time.perf_counter()
         run_id = str(uuid.uuid4())  # the ledger row's key, which 👍/👎 point at
         human = {
@@ -100,6 +104,8 @@ class RemoteConversation(ThinConversation):
                         )
         except RemoteException as exc:
             raise RemoteTurnError(f"the LangGraph server failed the turn: {exc}") from None
+        except ServerUnreachable as exc:
+            raise RemoteTurnError(f"the LangGraph server could not be reached: {exc}") from None
         except httpx.HTTPError as exc:
             raise RemoteTurnError(
                 f"the LangGraph server at {self._client.http.client.base_url} could not finish"
@@ -138,15 +144,27 @@ async def open_remote_backend(
 ) -> AsyncIterator[RemoteBackend]:
     """The client of the LangGraph server at LANGGRAPH_URL (models), recording turns in the
     ledger (memory)."""
+    import httpx
+    import langgraph_sdk
     from langgraph.pregel.remote import RemoteGraph
-    from langgraph_sdk import get_client
+    from langgraph_sdk.client import LangGraphClient
+
+    from runtime.reconnecting_transport import ReconnectingTransport
 
     assert models.langgraph_url is not None
-    key = models.langgraph_api_key
-    client = get_client(
-        url=models.langgraph_url,
-        api_key=key.get_secret_value() if key is not None else None,
-        timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S, READ_TIMEOUT_S, CONNECT_TIMEOUT_S),
+    # get_client's own, minus its transport (5 connection retries per request, no setting)
+    headers = {"User-Agent": f"langgraph-sdk-py/{langgraph_sdk.__version__}"}
+    if models.langgraph_api_key is not None:
+        headers["x-api-key"] = models.langgraph_api_key.get_secret_value()
+    client = LangGraphClient(
+        httpx.AsyncClient(
+            base_url=models.langgraph_url,
+            headers=headers,
+            timeout=httpx.Timeout(
+                READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S, pool=CONNECT_TIMEOUT_S
+            ),
+            transport=ReconnectingTransport(models.langgraph_reconnect_seconds),
+        )
     )
     graph = RemoteGraph(models.langgraph_assistant, client=client)
     ledger = open_ledger(memory)

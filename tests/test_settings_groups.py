@@ -40,18 +40,8 @@ WIRING = {
     "bench/discord_crowd.py": "benchmarks build whole apps from default settings",
     "bench/discord_path.py": "benchmarks build whole apps from default settings",
     "bench/observability_overhead.py": "benchmarks build whole apps from default settings",
-    "bench/retrieval.py": "builds the knowledge base, which still takes the whole settings",
-    "bench/source_agents.py": "builds a knowledge source, which still takes the whole settings",
-}
-# Library modules still to convert; this list only shrinks. (community_bot/kb/ was another
-# change's ground when the groups were introduced.)
-NOT_YET_CONVERTED = {
-    "community_bot/kb/knowledge.py",
-    "community_bot/kb/bedrock.py",
-    "community_bot/kb/http_source.py",
-    "community_bot/kb/agents/ingestion.py",
-    "community_bot/kb/agents/runner.py",
-    "community_bot/kb/agents/scheduler.py",
+    "bench/retrieval.py": "builds the knowledge base from default settings",
+    "bench/source_agents.py": "a knowledge source from the settings the emulator's variables give",
 }
 
 
@@ -81,12 +71,12 @@ def whole_settings_users() -> set[str]:
 
 def test_only_the_wiring_holds_the_whole_settings() -> None:
     """A new module takes `settings.<group>`; one that needs every group belongs in WIRING."""
-    assert sorted(whole_settings_users() - WIRING.keys() - NOT_YET_CONVERTED) == []
+    assert sorted(whole_settings_users() - WIRING.keys()) == []
 
 
-def test_the_allow_lists_name_only_modules_that_still_hold_it() -> None:
-    """A converted module leaves the lists, so they never hide a new user."""
-    assert sorted((WIRING.keys() | NOT_YET_CONVERTED) - whole_settings_users()) == []
+def test_the_allow_list_names_only_modules_that_still_hold_it() -> None:
+    """A module that stops holding it leaves the list, so the list never hides a new user."""
+    assert sorted(WIRING.keys() - whole_settings_users()) == []
 
 
 def test_every_form_of_holding_the_whole_settings_is_seen() -> None:

@@ -28,7 +28,7 @@ from langchain_core.documents import Document as LangChainDocument
 from community_bot.errors import KnowledgeBaseError
 from community_bot.kb.retrieval_filter import parse_retrieval_filter
 from community_bot.models.providers import classify
-from community_bot.settings import Settings
+from community_bot.settings import KnowledgeSettings
 from community_bot.types import Passage
 
 MAX_RESULTS = 100  # the Retrieve API's ceiling for numberOfResults
@@ -47,20 +47,23 @@ HINTS = {
 
 
 class BedrockKnowledgeSource:
-    """Passages from one Bedrock knowledge base; `origin` is `bedrock:<knowledge base id>`."""
+    """Passages from one Bedrock knowledge base; `origin` is `bedrock:<knowledge base id>`.
+    Reads the knowledge settings, plus AWS_REGION (`aws_region`; None: the AWS chain's)."""
 
     def __init__(
         self,
         knowledge_base_id: str,
-        settings: Settings,
+        knowledge: KnowledgeSettings,
         *,
+        aws_region: str | None,
         clock: Callable[[], float] = time.monotonic,
         backoff_base_s: float = 0.25,
         backoff_cap_s: float = 2.0,
     ) -> None:
         self.knowledge_base_id = knowledge_base_id
-        self._settings = settings
-        raw_filter = settings.kb_metadata_filter
+        self._knowledge = knowledge
+        self._aws_region = aws_region
+        raw_filter = knowledge.kb_metadata_filter
         self._filter = parse_retrieval_filter(raw_filter) if raw_filter else None
         self._clock = clock
         self._backoff_base_s = backoff_base_s
@@ -78,18 +81,18 @@ class BedrockKnowledgeSource:
     @property
     def default_min_score(self) -> float:
         """The relevance floor `Knowledge` applies when KB_MIN_SCORE is unset."""
-        return self._settings.kb_bedrock_min_score
+        return self._knowledge.kb_bedrock_min_score
 
     def describe(self) -> str:
-        region = self._settings.aws_region or "region from the AWS chain"
+        region = self._aws_region or "region from the AWS chain"
         filtered = ", metadata filter" if self._filter else ""
         return (
             f"Amazon Bedrock Knowledge Base {self.knowledge_base_id} ({region}, "
-            f"{self._settings.kb_number_of_results} results per question{filtered})"
+            f"{self._knowledge.kb_number_of_results} results per question{filtered})"
         )
 
     def version(self) -> str:
-        ttl = self._settings.kb_cache_ttl_seconds
+        ttl = self._knowledge.kb_cache_ttl_seconds
         period = next(self._uncached) if ttl == 0 else int(self._clock() // ttl)
         return f"{self._generation}.{period}"
 
@@ -108,7 +111,7 @@ class BedrockKnowledgeSource:
                 documents = await retriever.ainvoke(query, config={"run_name": self.name})
             except Exception as exc:
                 failure = classify(exc)
-                if failure.retryable and attempt <= self._settings.kb_max_retries:
+                if failure.retryable and attempt <= self._knowledge.kb_max_retries:
                     await asyncio.sleep(self._backoff(attempt))
                     continue
                 raise KnowledgeBaseError(self._explain(failure.reason, attempt)) from exc
@@ -154,7 +157,7 @@ class BedrockKnowledgeSource:
             import boto3  # type: ignore[import-untyped, unused-ignore]
             from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
-            timeout = self._settings.kb_timeout_seconds
+            timeout = self._knowledge.kb_timeout_seconds
             config = Config(
                 retries={"total_max_attempts": 1, "mode": "standard"},
                 connect_timeout=min(3.0, timeout),
@@ -162,7 +165,7 @@ class BedrockKnowledgeSource:
                 max_pool_connections=16,
                 user_agent_extra="community-bot",
             )
-            session = boto3.Session(region_name=self._settings.aws_region)
+            session = boto3.Session(region_name=self._aws_region)
             self._client = session.client("bedrock-agent-runtime", config=config)
         return self._client
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from community_bot import event_loop
 from community_bot.cli_support import add_command
 from community_bot.kb.agents.cli import register as register_sync
+from community_bot.kb.agents.cli import settings_local_index
 from community_bot.settings import Settings
 from community_bot.types import Passage, RetrievalOutcome, passage_label
 
@@ -78,7 +79,12 @@ async def _retrieve(
 ) -> tuple[list[Passage], RetrievalOutcome]:
     from community_bot.kb.knowledge import Knowledge
 
-    knowledge = Knowledge.from_settings(settings)
+    knowledge = Knowledge.from_settings(
+        settings.knowledge,
+        data_dir=settings.data_dir,
+        aws_region=settings.aws_region,
+        ollama_base_url=settings.ollama_base_url,
+    )
     try:
         await knowledge.prepare()
         return await knowledge.retrieve(query, k)
@@ -98,9 +104,7 @@ def _as_json(passage: Passage) -> dict[str, Any]:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    from community_bot.kb.knowledge import local_index
-
-    index = local_index(settings)
+    index = settings_local_index(settings)
     try:
         stats = index.stats()
     finally:
@@ -122,9 +126,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.local_kb_enabled:
         print("The local knowledge base is off (LOCAL_KB_ENABLED=false).")
         return 1
-    from community_bot.kb.knowledge import local_index
-
-    index = local_index(settings)
+    index = settings_local_index(settings)
     try:
         from community_bot.kb.folders import sync_folders
 

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import httpx
 
 from community_bot.errors import KnowledgeBaseError
-from community_bot.settings import Settings
+from community_bot.settings import KnowledgeSettings
 from community_bot.types import Passage
 
 
@@ -27,16 +27,20 @@ class HttpKnowledgeSource:
     """Passages from KB_HTTP_ENDPOINT; `origin` is `http:<host>`."""
 
     def __init__(
-        self, url: str, settings: Settings, *, clock: Callable[[], float] = time.monotonic
+        self,
+        url: str,
+        knowledge: KnowledgeSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
-        self._settings = settings
+        self._knowledge = knowledge
         self._clock = clock
         self._uncached = itertools.count()
         self._client: httpx.AsyncClient | None = None
         headers = {"Accept": "application/json"}
-        if settings.kb_http_api_key is not None:
-            headers[settings.kb_http_api_key_header] = settings.kb_http_api_key.get_secret_value()
+        if knowledge.kb_http_api_key is not None:
+            headers[knowledge.kb_http_api_key_header] = knowledge.kb_http_api_key.get_secret_value()
         self._headers = headers
 
     @property
@@ -44,18 +48,18 @@ class HttpKnowledgeSource:
         return f"http:{urlparse(self.url).netloc}"
 
     def describe(self) -> str:
-        keyed = ", API key" if self._settings.kb_http_api_key is not None else ""
+        keyed = ", API key" if self._knowledge.kb_http_api_key is not None else ""
         return f"HTTP knowledge service {self.url}{keyed}"
 
     def version(self) -> str:
-        ttl = self._settings.kb_cache_ttl_seconds
+        ttl = self._knowledge.kb_cache_ttl_seconds
         return str(next(self._uncached) if ttl == 0 else int(self._clock() // ttl))
 
     async def search(self, query: str, k: int) -> list[Passage]:
         if not query.strip():
             return []
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self._settings.kb_timeout_seconds)
+            self._client = httpx.AsyncClient(timeout=self._knowledge.kb_timeout_seconds)
         try:
             response = await self._client.post(
                 self.url, json={"query": query, "top_k": k}, headers=self._headers

@@ -23,7 +23,7 @@ from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
 from community_bot.kb.sources import KnowledgeSource
 from community_bot.lru import LruCache
-from community_bot.settings import Settings
+from community_bot.settings import KnowledgeSettings
 from community_bot.types import Passage, RetrievalOutcome
 
 log = logging.getLogger(__name__)
@@ -34,38 +34,58 @@ CacheKey = tuple[str, int, tuple[str, ...]]
 Result = tuple[list[Passage], RetrievalOutcome]
 
 
-def local_index(settings: Settings) -> LocalIndex:
-    """The local index under DATA_DIR (opened on first use): for Knowledge, the CLI and agents."""
-    return LocalIndex(settings.data_dir / INDEX_FILE, embedder_from_settings(settings))
+def local_index(
+    knowledge: KnowledgeSettings, *, data_dir: Path, aws_region: str | None, ollama_base_url: str
+) -> LocalIndex:
+    """The local index under DATA_DIR (opened on first use): for Knowledge, the CLI and agents.
+    `aws_region` and `ollama_base_url` (AWS_REGION, OLLAMA_BASE_URL) reach the embedder."""
+    embedder = embedder_from_settings(
+        knowledge, aws_region=aws_region, ollama_base_url=ollama_base_url
+    )
+    return LocalIndex(data_dir / INDEX_FILE, embedder)
 
 
-def embedder_from_settings(settings: Settings) -> Embedder | None:
+def embedder_from_settings(
+    knowledge: KnowledgeSettings, *, aws_region: str | None, ollama_base_url: str
+) -> Embedder | None:
     """EMBEDDINGS picks the model that embeds passages; the model loads on first use."""
-    if settings.embeddings == "local":
+    if knowledge.embeddings == "local":
         return StaticEmbedder()
-    if settings.embeddings == "bedrock":
+    if knowledge.embeddings == "bedrock":
         from community_bot.kb.bedrock_embeddings import BedrockEmbedder
 
-        return BedrockEmbedder(settings.bedrock_embedding_model, settings.aws_region)
-    if settings.embeddings == "ollama":
+        return BedrockEmbedder(knowledge.bedrock_embedding_model, aws_region)
+    if knowledge.embeddings == "ollama":
         from community_bot.kb.ollama_embeddings import OllamaEmbedder
 
-        return OllamaEmbedder(settings.ollama_base_url, settings.ollama_embedding_model)
+        return OllamaEmbedder(ollama_base_url, knowledge.ollama_embedding_model)
     return None
 
 
-def sources_from_settings(settings: Settings) -> list[KnowledgeSource]:
+def sources_from_settings(
+    knowledge: KnowledgeSettings, *, data_dir: Path, aws_region: str | None, ollama_base_url: str
+) -> list[KnowledgeSource]:
     """The enabled knowledge sources; each can be switched off by its setting."""
     from community_bot.kb.bedrock import BedrockKnowledgeSource  # boto3 loads only when used
 
     sources: list[KnowledgeSource] = []
-    if settings.local_kb_enabled:
-        sources.append(local_index(settings))
-    sources += [BedrockKnowledgeSource(kb_id, settings) for kb_id in settings.knowledge_base_id]
-    if settings.kb_http_endpoint:
+    if knowledge.local_kb_enabled:
+        sources.append(
+            local_index(
+                knowledge,
+                data_dir=data_dir,
+                aws_region=aws_region,
+                ollama_base_url=ollama_base_url,
+            )
+        )
+    sources += [
+        BedrockKnowledgeSource(kb_id, knowledge, aws_region=aws_region)
+        for kb_id in knowledge.knowledge_base_id
+    ]
+    if knowledge.kb_http_endpoint:
         from community_bot.kb.http_source import HttpKnowledgeSource
 
-        sources.append(HttpKnowledgeSource(settings.kb_http_endpoint, settings))
+        sources.append(HttpKnowledgeSource(knowledge.kb_http_endpoint, knowledge))
     return sources
 
 
@@ -84,18 +104,29 @@ def normalise(query: str) -> str:
 class Knowledge:
     """Passages for a question from every configured source, merged; see the module docstring."""
 
-    def __init__(self, sources: Sequence[KnowledgeSource], settings: Settings) -> None:
+    def __init__(self, sources: Sequence[KnowledgeSource], knowledge: KnowledgeSettings) -> None:
         self.sources = list(sources)
-        self.settings = settings
+        self.settings = knowledge
         self.local = next((s for s in self.sources if isinstance(s, LocalIndex)), None)
         self.last_sync: list[FolderSyncReport] = []
         self._cache: LruCache[CacheKey, Result] = LruCache(CACHE_SIZE)
         self._prepared = False
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Knowledge:
-        """Cheap: nothing is opened or read until `prepare` or the first search."""
-        return cls(sources_from_settings(settings), settings)
+    def from_settings(
+        cls,
+        knowledge: KnowledgeSettings,
+        *,
+        data_dir: Path,
+        aws_region: str | None,
+        ollama_base_url: str,
+    ) -> Knowledge:
+        """Cheap: nothing is opened or read until `prepare` or the first search. DATA_DIR holds
+        the local index; AWS_REGION and OLLAMA_BASE_URL reach Bedrock and the embedder."""
+        sources = sources_from_settings(
+            knowledge, data_dir=data_dir, aws_region=aws_region, ollama_base_url=ollama_base_url
+        )
+        return cls(sources, knowledge)
 
     async def prepare(self, *, progress: bool = False) -> list[FolderSyncReport]:
         """Bring the local index up to date with LOCAL_KB_PATHS (only changed files are read

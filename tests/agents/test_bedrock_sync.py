@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from community_bot.errors import ConfigError
-from community_bot.kb.agents import sync_once
 from community_bot.kb.agents.ingestion import Ingestion
 from community_bot.kb.bedrock import BedrockKnowledgeSource, mark_ingested
 from community_bot.settings import load_settings
@@ -27,6 +26,7 @@ from tests.agents.conftest import (
     folder_agent,
 )
 from tests.emulators.bedrock_agent import BedrockAgentEmulator, job, refuse_start
+from tests.kb_wiring import sync_once_from
 
 AWS = tuple[Any, BedrockAgentEmulator]
 
@@ -69,7 +69,7 @@ async def test_each_document_becomes_an_object_with_a_bedrock_metadata_sidecar(
     s3, _ = aws
     folder = handbook(tmp_path, **{"install.md": "# Install\nbrew install tool\n"})
     write_config(folder_agent("docs", folder, category="handbook", url_prefix="https://d.x/"))
-    (agent,) = (await sync_once(bedrock_settings(), MemorySink())).agents
+    (agent,) = (await sync_once_from(bedrock_settings(), MemorySink())).agents
     stored = objects(s3)
     assert sorted(stored) == ["handbook/docs/install.md", "handbook/docs/install.md.metadata.json"]
     assert stored["handbook/docs/install.md"] == b"# Install\nbrew install tool\n"
@@ -98,7 +98,7 @@ async def test_ids_become_safe_keys_that_bedrock_can_parse(
         "{'id': 'why? ../x', 'content': 'b'}]))"
     )
     write_config({"id": "faq", "kind": "script", "config": {"command": ["python3", "-c", code]}})
-    await sync_once(bedrock_settings(), MemorySink())
+    await sync_once_from(bedrock_settings(), MemorySink())
     keys = sorted(key for key in objects(s3) if not key.endswith(".metadata.json"))
     assert keys[0] == "Help-Desk/faq/faq/42.txt"
     assert keys[1].startswith("general/faq/why/x-") and keys[1].endswith(".txt")
@@ -114,9 +114,9 @@ async def test_vanished_documents_are_deleted_and_other_objects_left_alone(
     s3.put_object(Bucket=BUCKET, Key="notes.txt", Body=b"top level")
     folder = handbook(tmp_path, **{"a.md": "# A\n", "b.md": "# B\n"})
     write_config(folder_agent("docs", folder, category="handbook"))
-    await sync_once(bedrock_settings(), MemorySink())
+    await sync_once_from(bedrock_settings(), MemorySink())
     handbook(tmp_path, **{"a.md": "# A\n"})
-    (agent,) = (await sync_once(bedrock_settings(), MemorySink())).agents
+    (agent,) = (await sync_once_from(bedrock_settings(), MemorySink())).agents
     assert sorted(objects(s3)) == [
         "handbook/docs/a.md",
         "handbook/docs/a.md.metadata.json",
@@ -133,9 +133,9 @@ async def test_a_new_category_moves_the_object(
     s3, _ = aws
     folder = handbook(tmp_path, **{"a.md": "# A\n"})
     write_config(folder_agent("docs", folder, category="old"))
-    await sync_once(bedrock_settings(), MemorySink())
+    await sync_once_from(bedrock_settings(), MemorySink())
     write_config(folder_agent("docs", folder, category="new"))
-    await sync_once(bedrock_settings(), MemorySink())
+    await sync_once_from(bedrock_settings(), MemorySink())
     assert sorted(objects(s3)) == ["new/docs/a.md", "new/docs/a.md.metadata.json"]
 
 
@@ -145,7 +145,7 @@ async def test_the_key_prefix_keeps_the_agents_in_their_own_part_of_the_bucket(
     s3, _ = aws
     s3.put_object(Bucket=BUCKET, Key="handbook/docs/mine.md", Body=b"not the agents'")
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"}), category="handbook"))
-    await sync_once(bedrock_settings(source_agents_s3_prefix="agents/"), MemorySink())
+    await sync_once_from(bedrock_settings(source_agents_s3_prefix="agents/"), MemorySink())
     assert sorted(objects(s3)) == [
         "agents/handbook/docs/a.md",
         "agents/handbook/docs/a.md.metadata.json",
@@ -161,9 +161,11 @@ async def test_a_completed_ingestion_is_reported_and_ends_the_bedrock_cache(
     agent_api.plan(DATA_SOURCE_ID, job(["IN_PROGRESS", "COMPLETE"], statistics=statistics))
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
     settings = bedrock_settings()
-    kb = BedrockKnowledgeSource(KB_ID, settings)
+    kb = BedrockKnowledgeSource(KB_ID, settings.knowledge, aws_region=settings.aws_region)
     before = kb.version()
-    report = await sync_once(settings, MemorySink(), on_ingested=lambda i: mark_ingested([kb], i))
+    report = await sync_once_from(
+        settings, MemorySink(), on_ingested=lambda i: mark_ingested([kb], i)
+    )
     outcome = report.ingestion
     assert outcome is not None and outcome.ok and report.ok
     assert outcome.statistics["numberOfNewDocumentsIndexed"] == 1
@@ -198,9 +200,9 @@ async def test_an_unchanged_bucket_needs_no_ingestion(
 ) -> None:
     _, agent_api = aws
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
-    await sync_once(bedrock_settings(), MemorySink())
+    await sync_once_from(bedrock_settings(), MemorySink())
     started = agent_api.operations().count("StartIngestionJob")
-    report = await sync_once(bedrock_settings(), MemorySink())
+    report = await sync_once_from(bedrock_settings(), MemorySink())
     assert report.ingestion is None
     assert agent_api.operations().count("StartIngestionJob") == started == 1
 
@@ -217,7 +219,7 @@ async def test_a_failed_ingestion_is_reported_with_its_reasons(
     agent_api.plan(DATA_SOURCE_ID, job(["IN_PROGRESS", "FAILED"], failures=reasons))
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
     changed: list[str] = []
-    report = await sync_once(bedrock_settings(), MemorySink(), on_ingested=changed.append)
+    report = await sync_once_from(bedrock_settings(), MemorySink(), on_ingested=changed.append)
     assert report.ingestion is not None and report.ingestion.status == "FAILED"
     assert not report.ok and report.agents[0].ok
     assert report.ingestion.failure_reasons == reasons
@@ -232,15 +234,15 @@ async def test_a_busy_data_source_is_reported_and_ingested_on_the_next_run(
     _, agent_api = aws
     agent_api.plan(DATA_SOURCE_ID, refuse_start("ConflictException"))
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
-    first = await sync_once(bedrock_settings(), MemorySink())
+    first = await sync_once_from(bedrock_settings(), MemorySink())
     assert first.ingestion is not None and first.ingestion.status == "NOT_STARTED"
     assert first.ingestion.error is not None
     assert first.ingestion.error.startswith("ConflictException (409)")
     assert "another ingestion job is running" in first.ingestion.error
-    second = await sync_once(bedrock_settings(), MemorySink())  # a later `kb sync --once`
+    second = await sync_once_from(bedrock_settings(), MemorySink())  # a later `kb sync --once`
     assert second.agents[0].mirror is not None and not second.agents[0].mirror.changed
     assert second.ingestion is not None and second.ingestion.ok
-    assert (await sync_once(bedrock_settings(), MemorySink())).ingestion is None
+    assert (await sync_once_from(bedrock_settings(), MemorySink())).ingestion is None
 
 
 async def test_a_job_still_running_at_the_deadline_is_reported_as_running(
@@ -276,7 +278,7 @@ async def test_a_missing_bucket_fails_the_agent_but_the_local_index_is_updated(
 ) -> None:
     write_config(folder_agent("docs", handbook(tmp_path, **{"a.md": "# A\n"})))
     sink = MemorySink()
-    report = await sync_once(bedrock_settings(source_agents_s3_bucket="no-such-bucket"), sink)
+    report = await sync_once_from(bedrock_settings(source_agents_s3_bucket="no-such-bucket"), sink)
     (agent,) = report.agents
     assert agent.error is not None and agent.error.startswith("S3: NoSuchBucket (404)")
     assert sink.ids("agent:docs") == ["a.md"]

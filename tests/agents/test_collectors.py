@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from community_bot.kb.agents import sync_once
 from tests.agents.conftest import MakeSettings, MemorySink, WriteConfig, folder_agent
+from tests.kb_wiring import sync_once_from
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -53,7 +53,7 @@ async def test_a_folder_becomes_one_titled_document_per_text_file(
     write(docs / ".drafts/secret.md", "# Draft\n")
     write(docs / "logo.png", b"\x89PNG")
     write_config(folder_agent("docs", docs, category="handbook", url_prefix="https://d.example/"))
-    report = await sync_once(make_settings(), sink)
+    report = await sync_once_from(make_settings(), sink)
     assert sink.ids("agent:docs") == [
         "faq.md",
         "guides/install.md",
@@ -83,7 +83,7 @@ async def test_patterns_narrow_a_folder_to_some_files(
     write(docs / "guides/logo.png", b"\x89PNG")
     write(docs / "blog/post.md", "# Post\n")
     write_config(folder_agent("docs", docs, patterns=["guides/**/*"]))
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     assert sink.ids("agent:docs") == ["guides/install.md"]
 
 
@@ -95,7 +95,7 @@ async def test_an_unreadable_file_is_skipped_by_name_and_the_rest_kept(
     write(docs / "latin1.txt", "caf\xe9".encode("latin-1"))
     write(docs / "empty.md", "  \n")
     write_config(folder_agent("docs", docs))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert sink.ids("agent:docs") == ["good.md"]
     assert agent.ok
     assert sorted(agent.skipped) == [
@@ -111,10 +111,10 @@ async def test_files_removed_from_the_folder_leave_the_sink_on_the_next_run(
     write(docs / "a.md", "# A\n")
     old = write(docs / "b.md", "# B\n")
     write_config(folder_agent("docs", docs))
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     old.unlink()
     write(docs / "a.md", "# A\nchanged\n")
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert sink.ids("agent:docs") == ["a.md"]
     assert agent.index is not None
     assert (agent.index.added, agent.index.updated, agent.index.removed) == (0, 1, 1)
@@ -124,7 +124,7 @@ async def test_a_missing_folder_fails_the_agent_by_name(
     tmp_path: Path, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(folder_agent("docs", tmp_path / "nowhere"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error == f"folder {tmp_path / 'nowhere'} does not exist"
     assert sink.calls == []
 
@@ -145,7 +145,7 @@ async def test_a_script_printing_a_json_list_fills_the_sink(
     write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(script_agent("news", JSON_LIST, category="news"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.ok and agent.documents == 2
     welcome, numbered = sink.sources["agent:news"]["welcome"], sink.sources["agent:news"]["42"]
     assert (welcome.title, welcome.category, welcome.source) == (
@@ -167,7 +167,7 @@ async def test_a_script_may_print_json_lines_and_malformed_items_are_skipped(
         'print(\'{"id": "a", "content": "again"}\')\n'
     )
     write_config(script_agent("lines", code))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert sink.ids("agent:lines") == ["a"]
     assert sink.sources["agent:lines"]["a"].text == "A"
     assert agent.skipped == ["item 2: content: Field required", "a: duplicate id"]
@@ -190,9 +190,9 @@ async def test_a_failing_script_is_reported_with_the_agent_id_and_keeps_old_docu
     write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink, code: str, error: str
 ) -> None:
     write_config(script_agent("news", JSON_LIST))
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     write_config(script_agent("news", code, timeout_seconds=0.5))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error is not None and error in agent.error
     assert agent.summary().startswith("news (script): FAILED")
     assert sink.ids("agent:news") == ["42", "welcome"]
@@ -202,7 +202,7 @@ async def test_a_command_that_does_not_exist_is_named(
     write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config({"id": "x", "kind": "script", "config": {"command": "no-such-collector --all"}})
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error == "command not found: no-such-collector"
 
 
@@ -225,7 +225,7 @@ async def test_the_old_script_path_form_runs_with_this_python_and_its_env(
             },
         }
     )
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     assert sink.sources["agent:old"]["hello"].text == "hi there"
 
 
@@ -261,7 +261,7 @@ async def test_sql_rows_are_mapped_by_column_name(
             category="faq",
         )
     )
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     first, second = sink.sources["agent:faq"]["1"], sink.sources["agent:faq"]["2"]
     assert (first.title, first.text, first.category, first.source) == (
         "How do I reset?",
@@ -286,7 +286,7 @@ async def test_sql_content_can_be_built_from_several_columns(
             title_column="question",
         )
     )
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     document = sink.sources["agent:faq"]["1"]
     assert document.text == "question: How do I reset?\nanswer: From Settings."
     assert document.title == "How do I reset?"
@@ -320,7 +320,7 @@ async def test_sql_problems_fail_the_agent_with_a_clear_reason(
 ) -> None:
     db = faq_database(tmp_path / "faq.sqlite")
     write_config(sql_agent(f"sqlite:///{db}", query, **extra))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error == error
     assert sink.calls == []
 
@@ -329,5 +329,5 @@ async def test_a_missing_database_file_is_named(
     tmp_path: Path, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(sql_agent(f"sqlite:///{tmp_path}/x.db", "SELECT 1"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error == f"database file {tmp_path}/x.db does not exist"

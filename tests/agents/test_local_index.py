@@ -8,8 +8,8 @@ from pathlib import Path
 
 from community_bot.kb.agents.cli import register
 from community_bot.kb.folders import sync_folders
-from community_bot.kb.knowledge import local_index
 from tests.agents.conftest import MakeSettings, WriteConfig, folder_agent
+from tests.kb_wiring import local_index_from
 
 
 def test_kb_sync_once_makes_the_agents_documents_searchable_locally(
@@ -25,7 +25,7 @@ def test_kb_sync_once_makes_the_agents_documents_searchable_locally(
     args = parser.parse_args(["sync", "--once"])
     assert args.handler(args, settings) == 0
 
-    index = local_index(settings)
+    index = local_index_from(settings)
     try:
         sync_folders(index, [])  # start-up sync with no LOCAL_KB_PATHS folders
         (passage, *_) = index.search_now("when are office hours", 3)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from community_bot.errors import ConfigError
-from community_bot.kb.agents import sync_once
 from community_bot.kb.documents import Document
 from community_bot.kb.sources import IndexReport
 from tests.agents.conftest import MakeSettings, MemorySink, WriteConfig, folder_agent
+from tests.kb_wiring import sync_once_from
 
 
 def folder(tmp_path: Path, name: str, *files: str) -> Path:
@@ -38,7 +38,7 @@ async def test_a_failing_agent_never_stops_the_others(
         FAILING_SCRIPT,
         folder_agent("last", folder(tmp_path, "b", "two.md")),
     )
-    report = await sync_once(make_settings(), sink)
+    report = await sync_once_from(make_settings(), sink)
     assert [(a.agent_id, a.ok) for a in report.agents] == [
         ("first", True),
         ("broken", False),
@@ -66,7 +66,7 @@ async def test_a_sink_failure_is_reported_for_that_agent_only(
         folder_agent("last", folder(tmp_path, "b", "two.md")),
     )
     sink = ExplodingSink()
-    first, last = (await sync_once(make_settings(), sink)).agents
+    first, last = (await sync_once_from(make_settings(), sink)).agents
     assert first.error == "local index: OSError: [Errno 28] No space left on device"
     assert last.ok and sink.ids("agent:last") == ["two.md"]
 
@@ -78,7 +78,7 @@ async def test_one_agent_can_be_run_by_id(
         folder_agent("first", folder(tmp_path, "a", "one.md")),
         folder_agent("last", folder(tmp_path, "b", "two.md")),
     )
-    report = await sync_once(make_settings(), sink, "last")
+    report = await sync_once_from(make_settings(), sink, "last")
     assert [a.agent_id for a in report.agents] == ["last"]
     assert list(sink.sources) == ["agent:last"]
 
@@ -90,14 +90,14 @@ async def test_an_unknown_agent_id_lists_the_known_ones(
     with pytest.raises(
         ConfigError, match=f"no enabled agent 'nope' in {path} \\(known: first, last\\)"
     ):
-        await sync_once(make_settings(), sink, "nope")
+        await sync_once_from(make_settings(), sink, "nope")
 
 
 async def test_the_local_index_can_be_left_out(
     tmp_path: Path, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(folder_agent("first", folder(tmp_path, "a", "one.md")))
-    (agent,) = (await sync_once(make_settings(source_agents_local_index=False), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(source_agents_local_index=False), sink)).agents
     assert agent.ok and agent.documents == 1
     assert agent.index is None and sink.calls == []
     assert agent.summary().startswith("first (folder): 1 documents in ")

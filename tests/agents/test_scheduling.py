@@ -19,6 +19,7 @@ from community_bot.kb.agents.schedule import Schedule, next_run
 from community_bot.kb.documents import Document
 from community_bot.kb.sources import IndexReport
 from tests.agents.conftest import MakeSettings, MemorySink, WriteConfig, folder_agent
+from tests.kb_wiring import agents_in_background
 
 START = datetime(2026, 11, 25, 12, 0, 30, tzinfo=UTC)
 INTERVAL_S = 120
@@ -218,9 +219,9 @@ async def test_the_bot_syncs_in_the_background_only_when_enabled(
 ) -> None:
     agents(tmp_path, write_config)
     sink = SignallingSink()
-    assert await AgentScheduler.start_in_background(make_settings(), sink) is None
+    assert await agents_in_background(make_settings(), sink) is None
     enabled = make_settings(source_agents_enabled=True, source_agents_run_on_startup=True)
-    scheduler = await AgentScheduler.start_in_background(enabled, sink)
+    scheduler = await agents_in_background(enabled, sink)
     assert scheduler is not None
     assert await asyncio.to_thread(sink.filled.wait, 10)
     await scheduler.stop()
@@ -237,8 +238,8 @@ async def test_of_several_shard_processes_only_the_one_holding_shard_zero_syncs(
         enabled = {"source_agents_enabled": True, "source_agents_run_on_startup": True}
         return make_settings(**enabled, discord_shard_count=3, discord_shard_ids=list(ids))
 
-    assert await AgentScheduler.start_in_background(shards(1, 2), sink) is None
-    scheduler = await AgentScheduler.start_in_background(shards(2, 0), sink)
+    assert await agents_in_background(shards(1, 2), sink) is None
+    scheduler = await agents_in_background(shards(2, 0), sink)
     assert scheduler is not None
     assert await asyncio.to_thread(sink.filled.wait, 10)
     await scheduler.stop()
@@ -249,6 +250,4 @@ async def test_a_bad_agents_file_stops_the_bot_at_start_up(
 ) -> None:
     path = write_config({"id": "x", "kind": "folder", "config": {"path": "${NOT_SET_ANYWHERE}"}})
     with pytest.raises(ConfigError, match=f"{path}: agent 'x': environment variable NOT_SET"):
-        await AgentScheduler.start_in_background(
-            make_settings(source_agents_enabled=True), MemorySink()
-        )
+        await agents_in_background(make_settings(source_agents_enabled=True), MemorySink())

@@ -15,8 +15,8 @@ import psycopg
 import pymysql  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from community_bot.kb.agents import sync_once
 from tests.agents.conftest import MakeSettings, MemorySink, WriteConfig
+from tests.kb_wiring import sync_once_from
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 MARIADB_HOST, MARIADB_PORT = "127.0.0.1", 3306
@@ -125,7 +125,7 @@ async def test_rows_are_mapped_by_column_name_as_with_sqlite(
             category="faq",
         )
     )
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error is None
     first, second = sink.sources["agent:faq"]["1"], sink.sources["agent:faq"]["2"]
     assert (first.title, first.text, first.category, first.source) == (
@@ -150,7 +150,7 @@ async def test_content_can_be_built_from_several_columns(
             title_column="question",
         )
     )
-    await sync_once(make_settings(), sink)
+    await sync_once_from(make_settings(), sink)
     document = sink.sources["agent:faq"]["1"]
     assert document.text == "question: How do I reset?\nanswer: From Settings."
 
@@ -159,7 +159,7 @@ async def test_the_agent_cannot_write_and_says_why(
     database: Database, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(sql_agent(database.url, f"DELETE FROM {database.table}"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error is not None and agent.error.startswith("query failed: ")
     assert "read" in agent.error.lower() and "only" in agent.error.lower()
     assert database.run(f"SELECT count(*) FROM {database.table}") == [(3,)]
@@ -170,7 +170,7 @@ async def test_a_missing_table_is_named(
     database: Database, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(sql_agent(database.url, f"SELECT * FROM {database.table}_nope"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error is not None and agent.error.startswith("query failed: ")
     assert "faq_nope" in agent.error
 
@@ -187,7 +187,7 @@ async def test_an_unreachable_server_is_named_without_its_password(
     url: str, write_config: WriteConfig, make_settings: MakeSettings, sink: MemorySink
 ) -> None:
     write_config(sql_agent(url, "SELECT 1"))
-    (agent,) = (await sync_once(make_settings(), sink)).agents
+    (agent,) = (await sync_once_from(make_settings(), sink)).agents
     assert agent.error is not None
     assert agent.error.startswith(f"cannot connect to {url.replace('hunter2', '***')}: ")
     assert "hunter2" not in agent.error
@@ -207,7 +207,7 @@ async def test_the_old_bots_database_agent_yaml_reads_postgresql_as_it_did(
             f"      query: SELECT id, question, answer FROM {database.table} WHERE id = 1\n"
             "      content_columns: [question, answer]\n"
         )
-        (agent,) = (await sync_once(make_settings(), sink)).agents
+        (agent,) = (await sync_once_from(make_settings(), sink)).agents
         assert agent.error is None
         assert sink.sources["agent:faq"]["1"].text == (
             "question: How do I reset?\nanswer: From Settings."
@@ -221,6 +221,6 @@ async def test_postgresql_url_options_such_as_search_path_are_honoured(
         schema = database.table.split(".", 1)[0]
         url = f"{database.url}?options=-csearch_path%3D{schema}"
         write_config(sql_agent(url, "SELECT id, answer AS content FROM faq WHERE id = 2"))
-        (agent,) = (await sync_once(make_settings(), sink)).agents
+        (agent,) = (await sync_once_from(make_settings(), sink)).agents
         assert agent.error is None
         assert sink.sources["agent:faq"]["2"].text == "In ~/.logs."

@@ -133,7 +133,7 @@ class Gateway:
             await self._send(session.socket, frame)
 
     async def _on_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame.get("op"), frame.get("d")
+        op, data = frame.get("op"), frame.get("d") or {}
         if op == HEARTBEAT:
             self.heartbeats += 1
             await self._send(socket, {"op": HEARTBEAT_ACK})

@@ -13,9 +13,9 @@ from community_bot.kb.bedrock_embeddings import BedrockEmbedder
 from community_bot.kb.embedding import EmbeddingError
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import LocalIndex
-from community_bot.kb.knowledge import Knowledge
 from community_bot.settings import Settings
 from tests.emulators.bedrock_runtime import BedrockEmulator
+from tests.kb_wiring import knowledge_from
 
 TITAN = "amazon.titan-embed-text-v2:0"
 
@@ -66,7 +66,7 @@ def test_a_model_bedrock_refuses_is_an_error_naming_the_setting(bedrock: Bedrock
 async def test_the_setting_selects_bedrock_embeddings(
     bedrock: BedrockEmulator, make_settings: Callable[..., Settings]
 ) -> None:
-    knowledge = Knowledge.from_settings(make_settings(embeddings="bedrock", aws_region="us-east-1"))
+    knowledge = knowledge_from(make_settings(embeddings="bedrock", aws_region="us-east-1"))
 
     passages, outcome = await knowledge.retrieve("where does the bot token go?")
 

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from langchain_core.messages import SystemMessage
 
-from community_bot.kb import Knowledge
 from community_bot.settings import Settings
 from community_bot.turns import Author
 from nodes.answer_from_docs import NO_MODEL
@@ -15,6 +14,7 @@ from nodes.services import Services
 from prompts.loader import instruction
 from runtime.app import App, open_app
 from tests.fakes import ScriptedGateway, length_router
+from tests.kb_wiring import knowledge_from
 
 ALICE = Author(id="1", name="Alice")
 
@@ -25,7 +25,7 @@ async def app_with_docs(
 ) -> AsyncIterator[App]:
     settings = make_settings()
     services = Services(
-        settings.memory, settings.prompts, Knowledge.from_settings(settings), gateway, length_router
+        settings.memory, settings.prompts, knowledge_from(settings), gateway, length_router
     )
     async with open_app(settings, services) as app:
         yield app

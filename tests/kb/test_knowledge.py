@@ -14,6 +14,7 @@ from community_bot.kb import Knowledge, LocalIndex
 from community_bot.kb.folders import sync_folder
 from community_bot.settings import Settings
 from community_bot.types import Passage
+from tests.kb_wiring import knowledge_from
 
 MakeSettings = Callable[..., Settings]
 
@@ -90,7 +91,7 @@ async def test_rankings_of_two_sources_merge_by_reciprocal_rank(
 ) -> None:
     local = StaticSource("local", [passage(t, s, "local") for t, s in [("a", 9), ("b", 8)]])
     remote = StaticSource("bedrock:KB", [passage(t, s, "kb") for t, s in [("c", 0.9), ("a", 0.5)]])
-    knowledge = Knowledge([local, remote], make_settings())
+    knowledge = Knowledge([local, remote], make_settings().knowledge)
 
     passages, outcome = await knowledge.retrieve("anything", k=3)
 
@@ -107,7 +108,7 @@ async def test_a_failing_source_is_logged_and_skipped(
     make_settings: MakeSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
     local = StaticSource("local", [passage("a", 1.0, "local")])
-    knowledge = Knowledge([BrokenSource(), local], make_settings())
+    knowledge = Knowledge([BrokenSource(), local], make_settings().knowledge)
 
     with caplog.at_level(logging.WARNING):
         passages, outcome = await knowledge.retrieve("anything")
@@ -123,7 +124,7 @@ async def test_a_failing_source_is_logged_and_skipped(
 
 async def test_a_failed_search_is_not_cached(make_settings: MakeSettings) -> None:
     local = StaticSource("local", [passage("a", 1.0, "local")])
-    knowledge = Knowledge([BrokenSource(), local], make_settings())
+    knowledge = Knowledge([BrokenSource(), local], make_settings().knowledge)
 
     await knowledge.retrieve("anything")
     await knowledge.retrieve("anything")
@@ -135,7 +136,7 @@ async def test_passages_below_a_sources_threshold_are_dropped(make_settings: Mak
     source = StaticSource(
         "local", [passage("good", 0.8, "local"), passage("weak", 0.1, "local")], 0.3
     )
-    knowledge = Knowledge([source], make_settings())
+    knowledge = Knowledge([source], make_settings().knowledge)
 
     passages, outcome = await knowledge.retrieve("anything")
 
@@ -147,7 +148,7 @@ async def test_kb_min_score_overrides_every_sources_threshold(
     make_settings: MakeSettings,
 ) -> None:
     source = StaticSource("local", [passage("good", 0.8, "local")], 0.3)
-    knowledge = Knowledge([source], make_settings(kb_min_score=0.9))
+    knowledge = Knowledge([source], make_settings(kb_min_score=0.9).knowledge)
 
     passages, outcome = await knowledge.retrieve("anything")
 
@@ -159,7 +160,7 @@ async def test_kb_min_score_overrides_every_sources_threshold(
 async def test_a_question_the_docs_dont_cover_is_a_recorded_miss(
     make_settings: MakeSettings,
 ) -> None:
-    knowledge = Knowledge.from_settings(make_settings())
+    knowledge = knowledge_from(make_settings())
     await knowledge.prepare()
 
     passages, outcome = await knowledge.retrieve("Who won the football world cup?")
@@ -181,7 +182,7 @@ def counting(index: LocalIndex, docs: Path) -> CountingSource:
 async def test_a_repeated_question_is_answered_from_the_cache(
     make_settings: MakeSettings, counting: CountingSource
 ) -> None:
-    knowledge = Knowledge([counting], make_settings())
+    knowledge = Knowledge([counting], make_settings().knowledge)
 
     first, _ = await knowledge.retrieve("How do I install it on my Mac?")
     again, outcome = await knowledge.retrieve("how do I install it on my mac")
@@ -194,7 +195,7 @@ async def test_a_repeated_question_is_answered_from_the_cache(
 async def test_the_cache_is_invalidated_when_the_docs_change(
     make_settings: MakeSettings, counting: CountingSource, docs: Path
 ) -> None:
-    knowledge = Knowledge([counting], make_settings())
+    knowledge = Knowledge([counting], make_settings().knowledge)
     before, _ = await knowledge.retrieve("homebrew")
 
     (docs / "install.md").write_text("# Install\n\n## macOS\n\nUse MacPorts instead of Homebrew.\n")
@@ -209,7 +210,7 @@ async def test_the_cache_is_invalidated_when_the_docs_change(
 async def test_preparing_again_without_changes_indexes_nothing(
     make_settings: MakeSettings,
 ) -> None:
-    knowledge = Knowledge.from_settings(make_settings())
+    knowledge = knowledge_from(make_settings())
     await knowledge.prepare()
 
     reports = await knowledge.prepare()
@@ -219,7 +220,7 @@ async def test_preparing_again_without_changes_indexes_nothing(
 
 
 async def test_the_local_source_can_be_switched_off(make_settings: MakeSettings) -> None:
-    knowledge = Knowledge.from_settings(make_settings(local_kb_enabled=False))
+    knowledge = knowledge_from(make_settings(local_kb_enabled=False))
 
     assert await knowledge.prepare() == []
     passages, outcome = await knowledge.retrieve("homebrew")
@@ -229,7 +230,7 @@ async def test_the_local_source_can_be_switched_off(make_settings: MakeSettings)
 
 
 async def test_status_describes_the_local_source(make_settings: MakeSettings) -> None:
-    knowledge = Knowledge.from_settings(make_settings())
+    knowledge = knowledge_from(make_settings())
     await knowledge.prepare()
 
     [line] = knowledge.describe_sources()
@@ -242,7 +243,7 @@ async def test_status_describes_the_local_source(make_settings: MakeSettings) ->
 async def test_a_runtime_that_never_prepares_gets_synced_docs_on_the_first_question(
     make_settings: MakeSettings,
 ) -> None:
-    knowledge = Knowledge.from_settings(make_settings())  # as LangGraph Studio builds it
+    knowledge = knowledge_from(make_settings())  # as LangGraph Studio builds it
 
     passages, outcome = await knowledge.retrieve("homebrew")
     await knowledge.aclose()
@@ -261,7 +262,7 @@ async def test_a_broken_local_index_is_logged_and_the_other_sources_still_answer
     with sqlite3.connect(index.path) as damage:  # the index's search table is gone
         damage.execute("DROP TABLE chunk_terms")
     remote = StaticSource("bedrock:KB", [passage("from bedrock", 0.9, "kb")])
-    knowledge = Knowledge([index, remote], make_settings())
+    knowledge = Knowledge([index, remote], make_settings().knowledge)
 
     with caplog.at_level(logging.WARNING):
         passages, outcome = await knowledge.retrieve("How do I install it on my Mac?")

@@ -11,10 +11,10 @@ import pytest
 from community_bot.kb.embedding import EmbeddingError
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import LocalIndex
-from community_bot.kb.knowledge import Knowledge
 from community_bot.kb.ollama_embeddings import OllamaEmbedder
 from community_bot.settings import Settings
 from tests.emulators.ollama import OllamaEmulator
+from tests.kb_wiring import knowledge_from
 
 MODEL = "nomic-embed-text"
 
@@ -64,7 +64,7 @@ async def test_the_setting_selects_ollama_embeddings(
     settings = make_settings(
         embeddings="ollama", ollama_base_url=ollama.url, ollama_embedding_model=MODEL
     )
-    knowledge = Knowledge.from_settings(settings)
+    knowledge = knowledge_from(settings)
 
     passages, outcome = await knowledge.retrieve("where does the bot token go?")
 

@@ -15,8 +15,8 @@ from community_bot.kb.documents import Document
 from community_bot.kb.embedding import StaticEmbedder, Vectors
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import HYBRID_MIN_SCORE, LocalIndex
-from community_bot.kb.knowledge import Knowledge
 from community_bot.settings import Settings
+from tests.kb_wiring import knowledge_from
 
 LOGS = """# Log retention
 
@@ -158,8 +158,8 @@ def test_a_question_the_pages_dont_cover_stays_below_the_hybrid_threshold(
 async def test_the_embeddings_setting_picks_the_local_index_model(
     make_settings: Callable[..., Settings],
 ) -> None:
-    words_only = Knowledge.from_settings(make_settings(embeddings="none"))
-    hybrid = Knowledge.from_settings(make_settings(embeddings="local"))
+    words_only = knowledge_from(make_settings(embeddings="none"))
+    hybrid = knowledge_from(make_settings(embeddings="local"))
 
     assert words_only.local is not None and words_only.local.embedder is None
     assert hybrid.local is not None and isinstance(hybrid.local.embedder, StaticEmbedder)

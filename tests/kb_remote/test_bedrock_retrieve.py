@@ -17,7 +17,13 @@ FAQ_FILTER = '{"equals": {"key": "category", "value": "faq"}}'
 
 
 def source(settings: Settings) -> BedrockKnowledgeSource:
-    return BedrockKnowledgeSource(KB_ID, settings, backoff_base_s=0.001, backoff_cap_s=0.002)
+    return BedrockKnowledgeSource(
+        KB_ID,
+        settings.knowledge,
+        aws_region=settings.aws_region,
+        backoff_base_s=0.001,
+        backoff_cap_s=0.002,
+    )
 
 
 def docs(kb: KnowledgeBaseEmulator) -> None:
@@ -170,7 +176,8 @@ def test_version_changes_after_an_ingestion_and_when_the_ttl_runs_out(
     make_settings: MakeSettings,
 ) -> None:
     now = [1000.0]
-    kb = BedrockKnowledgeSource(KB_ID, make_settings(kb_cache_ttl_seconds=60), clock=lambda: now[0])
+    settings = make_settings(kb_cache_ttl_seconds=60)
+    kb = BedrockKnowledgeSource(KB_ID, settings.knowledge, aws_region=None, clock=lambda: now[0])
     first = kb.version()
     now[0] += 10
     assert kb.version() == first  # same window: a repeated question is served from cache
@@ -182,13 +189,15 @@ def test_version_changes_after_an_ingestion_and_when_the_ttl_runs_out(
 
 
 def test_a_zero_ttl_never_repeats_a_version(make_settings: MakeSettings) -> None:
-    kb = BedrockKnowledgeSource(KB_ID, make_settings(kb_cache_ttl_seconds=0))
+    kb = BedrockKnowledgeSource(
+        KB_ID, make_settings(kb_cache_ttl_seconds=0).knowledge, aws_region=None
+    )
     assert kb.version() != kb.version()
 
 
 def test_name_and_description_identify_the_knowledge_base(make_settings: MakeSettings) -> None:
     kb = BedrockKnowledgeSource(
-        KB_ID, make_settings(aws_region="eu-west-1", kb_metadata_filter=FAQ_FILTER)
+        KB_ID, make_settings(kb_metadata_filter=FAQ_FILTER).knowledge, aws_region="eu-west-1"
     )
     assert kb.name == f"bedrock:{KB_ID}"
     assert kb.describe() == (

@@ -36,9 +36,14 @@ async def knowledge(settings: Settings, tmp_path: Path) -> Knowledge:
     # A stopped clock: KB_CACHE_TTL_SECONDS periods are aligned to the clock, and a test that
     # ran across a period's end would see its cache expire (it did, once, at uptime 7,200 s).
     bedrock = BedrockKnowledgeSource(
-        KB_ID, settings, backoff_base_s=0.001, backoff_cap_s=0.002, clock=lambda: 0.0
+        KB_ID,
+        settings.knowledge,
+        aws_region=settings.aws_region,
+        backoff_base_s=0.001,
+        backoff_cap_s=0.002,
+        clock=lambda: 0.0,
     )
-    found = Knowledge([local, bedrock], settings)
+    found = Knowledge([local, bedrock], settings.knowledge)
     await found.prepare()
     return found
 

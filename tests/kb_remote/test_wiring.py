@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from community_bot.kb import Knowledge
 from community_bot.settings import Settings
 from nodes.services import Services
 from runtime.app import open_app
@@ -17,6 +16,7 @@ from runtime.cli import main
 from tests.emulators.bedrock_agent_runtime import KnowledgeBaseEmulator, chunk
 from tests.fakes import ScriptedGateway, length_router
 from tests.kb_remote.conftest import KB_ID
+from tests.kb_wiring import knowledge_from
 
 MakeSettings = Callable[..., Settings]
 
@@ -32,7 +32,7 @@ async def test_knowledge_base_id_puts_bedrock_beside_the_local_folders(
     knowledge_base: KnowledgeBaseEmulator, make_settings: MakeSettings, tmp_path: Path
 ) -> None:
     knowledge_base.add(KB_ID, chunk("Reset your password in Settings.", "s3://kb/password.md"))
-    knowledge = Knowledge.from_settings(make_settings(local_kb_paths=[str(handbook(tmp_path))]))
+    knowledge = knowledge_from(make_settings(local_kb_paths=[str(handbook(tmp_path))]))
     await knowledge.prepare()
     try:
         assert [s.name for s in knowledge.sources] == ["local", f"bedrock:{KB_ID}"]
@@ -59,7 +59,7 @@ async def test_the_bot_runs_source_agents_in_the_background_into_the_local_index
     services = Services(
         settings.memory,
         settings.prompts,
-        Knowledge.from_settings(settings),
+        knowledge_from(settings),
         ScriptedGateway(),
         length_router,
     )
@@ -80,7 +80,7 @@ async def test_terminal_commands_start_no_background_sync(
     services = Services(
         settings.memory,
         settings.prompts,
-        Knowledge.from_settings(settings),
+        knowledge_from(settings),
         ScriptedGateway(),
         length_router,
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from community_bot.errors import ConfigError
-from community_bot.kb import Knowledge
 from community_bot.settings import Settings, load_settings
 from tests.emulators.http_knowledge import HttpKnowledgeEmulator
+from tests.kb_wiring import knowledge_from
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 async def search(settings: Settings, query: str) -> tuple[list[str], list[str]]:
-    knowledge = Knowledge.from_settings(settings)
+    knowledge = knowledge_from(settings)
     await knowledge.prepare()
     try:
         passages, _ = await knowledge.retrieve(query)

@@ -28,9 +28,13 @@ def model_env(ollama: OllamaEmulator) -> dict[str, str]:
     return {"BACKEND_MODE": "ollama", "OLLAMA_MODEL": OLLAMA_MODEL, "OLLAMA_BASE_URL": ollama.url}
 
 
-def client_settings(tmp_path: Path, url: str) -> Settings:
+def client_settings(tmp_path: Path, url: str, reconnect_seconds: float = 10.0) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "client", backend_mode="remote", langgraph_url=url, _env_file=None
+        data_dir=tmp_path / "client",
+        backend_mode="remote",
+        langgraph_url=url,
+        langgraph_reconnect_seconds=reconnect_seconds,
+        _env_file=None,
     )
 
 
@@ -72,14 +76,15 @@ async def test_a_server_restart_mid_turn_is_reported_not_hung(
     try:
         started = langgraph_dev_process(tmp_path / "server", port, **model_env(ollama))
         with started as (url, server):
-            settings = client_settings(tmp_path, url)
+            # a dead server is reported after this window, not the SDK's retries of a minute
+            settings = client_settings(tmp_path, url, reconnect_seconds=1.0)
             async with open_backend(settings) as backend:
                 await turn(backend, "discord:8", "Is it free?")
                 ollama.script(OLLAMA_MODEL, held("never sent", gate, times=1))
                 pending = asyncio.create_task(turn(backend, "discord:8", "Which license?"))
                 await asyncio.to_thread(wait_until, lambda: len(ollama.requests) == 2)
                 os.killpg(server.pid, signal.SIGKILL)  # the server dies mid-turn
-                with pytest.raises(RemoteTurnError, match="LangGraph server"):
+                with pytest.raises(RemoteTurnError, match="LangGraph server could not be reached"):
                     await asyncio.wait_for(pending, timeout=60)  # reported, not hung
     finally:
         gate.set()

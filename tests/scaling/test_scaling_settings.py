@@ -8,6 +8,7 @@ import pytest
 
 from community_bot.errors import ConfigError
 from community_bot.settings import load_settings
+from tests.kb_wiring import agents_in_background
 
 
 def test_remote_mode_needs_a_langgraph_url(tmp_path: Path) -> None:
@@ -37,8 +38,6 @@ def test_agentcore_with_an_arn_runs_turns_on_agentcore(tmp_path: Path) -> None:
 async def test_a_host_without_shard_zero_is_told_to_keep_its_own_index_current(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from community_bot.kb.agents import AgentScheduler
-
     settings = load_settings(
         data_dir=tmp_path,
         database_url="postgresql://bot@db/bot",
@@ -47,5 +46,5 @@ async def test_a_host_without_shard_zero_is_told_to_keep_its_own_index_current(
         discord_shard_ids="1",
         _env_file=None,
     )
-    assert await AgentScheduler.start_in_background(settings, None) is None
+    assert await agents_in_background(settings, None) is None
     assert "kb sync --once" in caplog.text

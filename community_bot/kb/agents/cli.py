@@ -21,6 +21,7 @@ from community_bot.settings import Settings
 
 if TYPE_CHECKING:  # the agents (YAML, croniter) load when the command runs, not to list it
     from community_bot.kb.agents.reports import SyncReport
+    from community_bot.kb.index import LocalIndex
 
 OpenSink = Callable[[Settings], AbstractContextManager[DocumentSink]]
 SYNC_VARIABLES = ("SOURCE_AGENTS_", "KNOWLEDGE_BASE_ID", "AWS_REGION", "DATA_DIR")
@@ -43,9 +44,19 @@ def register(kb_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def open_local_index(settings: Settings) -> AbstractContextManager[DocumentSink]:
+    return closing(settings_local_index(settings))
+
+
+def settings_local_index(settings: Settings) -> LocalIndex:
+    """The local index under DATA_DIR with the embedder EMBEDDINGS names (for the `kb` commands)."""
     from community_bot.kb.knowledge import local_index
 
-    return closing(local_index(settings))
+    return local_index(
+        settings.knowledge,
+        data_dir=settings.data_dir,
+        aws_region=settings.aws_region,
+        ollama_base_url=settings.ollama_base_url,
+    )
 
 
 def add_sync_command(kb_subparsers: Any, open_sink: OpenSink) -> argparse.ArgumentParser:
@@ -78,7 +89,17 @@ def sync_command(args: argparse.Namespace, settings: Settings, *, open_sink: Ope
         if not args.once:
             event_loop.run(_run_until_interrupted(settings, sink, args.agent), settings.event_loop)
             return 0
-        report = event_loop.run(sync_once(settings, sink, args.agent), settings.event_loop)
+        report = event_loop.run(
+            sync_once(
+                settings.source_agents,
+                sink,
+                args.agent,
+                data_dir=settings.data_dir,
+                knowledge_base_id=settings.ingestion_knowledge_base_id,
+                aws_region=settings.aws_region,
+            ),
+            settings.event_loop,
+        )
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -92,7 +113,14 @@ async def _run_until_interrupted(
     from community_bot.kb.agents.scheduler import AgentScheduler
 
     scheduler = AgentScheduler.from_settings(
-        settings, sink, agent_id=agent_id, run_on_start=True, on_report=_print
+        settings.source_agents,
+        sink,
+        data_dir=settings.data_dir,
+        knowledge_base_id=settings.ingestion_knowledge_base_id,
+        aws_region=settings.aws_region,
+        agent_id=agent_id,
+        run_on_start=True,
+        on_report=_print,
     )
     print(f"running {len(scheduler.agents)} source agent(s); Ctrl-C stops", flush=True)
     await scheduler.start()

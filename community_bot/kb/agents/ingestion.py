@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from community_bot.models.providers import classify
-from community_bot.settings import Settings
+from community_bot.settings import SourceAgentSettings
 
 FINISHED = frozenset({"COMPLETE", "FAILED", "STOPPED"})
 NOT_STARTED = "NOT_STARTED"
@@ -81,24 +81,29 @@ class Ingestion:
         self._clock = clock
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Ingestion | None:
-        """Ingestion of SOURCE_AGENTS_DATA_SOURCE_ID, or None when it is not set."""
-        data_source = settings.source_agents_data_source_id
-        knowledge_base = settings.ingestion_knowledge_base_id
+    def from_settings(
+        cls, agents: SourceAgentSettings, *, knowledge_base_id: str | None, aws_region: str | None
+    ) -> Ingestion | None:
+        """Ingestion of SOURCE_AGENTS_DATA_SOURCE_ID, or None when it is not set.
+        `knowledge_base_id` is the data source's knowledge base (`ingestion_knowledge_base_id`
+        of the settings: SOURCE_AGENTS_KNOWLEDGE_BASE_ID, else the first KNOWLEDGE_BASE_ID);
+        `aws_region` is AWS_REGION (None: the AWS chain's)."""
+        data_source = agents.source_agents_data_source_id
+        knowledge_base = knowledge_base_id
         if not data_source or not knowledge_base:
             return None
         import boto3  # type: ignore[import-untyped, unused-ignore]
         from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
-        client = boto3.Session(region_name=settings.aws_region).client(
+        client = boto3.Session(region_name=aws_region).client(
             "bedrock-agent", config=Config(retries={"mode": "standard", "total_max_attempts": 3})
         )
         return cls(
             client,
             knowledge_base,
             data_source,
-            timeout_s=settings.source_agents_ingestion_timeout_seconds,
-            poll_interval_s=settings.source_agents_ingestion_poll_seconds,
+            timeout_s=agents.source_agents_ingestion_timeout_seconds,
+            poll_interval_s=agents.source_agents_ingestion_poll_seconds,
         )
 
     async def run(self) -> IngestionOutcome:

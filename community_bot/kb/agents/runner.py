@@ -26,7 +26,7 @@ from community_bot.kb.agents.sql import collect_sql
 from community_bot.kb.documents import Document
 from community_bot.kb.sources import DocumentSink
 from community_bot.models.providers import classify
-from community_bot.settings import Settings
+from community_bot.settings import SourceAgentSettings
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +64,25 @@ class AgentRunner:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, sink: DocumentSink | None, on_ingested: OnIngested | None = None
+        cls,
+        agents: SourceAgentSettings,
+        sink: DocumentSink | None,
+        on_ingested: OnIngested | None = None,
+        *,
+        data_dir: Path,
+        knowledge_base_id: str | None,
+        aws_region: str | None,
     ) -> AgentRunner:
-        """Sink only when SOURCE_AGENTS_LOCAL_INDEX; S3 and ingestion when configured."""
+        """Sink only when SOURCE_AGENTS_LOCAL_INDEX; S3 and ingestion when configured. DATA_DIR
+        keeps the ingestion-due marker; `knowledge_base_id` and `aws_region` go to `Ingestion`."""
         return cls(
-            sink if settings.source_agents_local_index else None,
-            S3Mirror.from_settings(settings.source_agents),
-            Ingestion.from_settings(settings),
+            sink if agents.source_agents_local_index else None,
+            S3Mirror.from_settings(agents),
+            Ingestion.from_settings(
+                agents, knowledge_base_id=knowledge_base_id, aws_region=aws_region
+            ),
             on_ingested,
-            settings.data_dir / INGESTION_DUE_MARKER,
+            data_dir / INGESTION_DUE_MARKER,
         )
 
     async def run(self, agents: Sequence[AgentConfig]) -> SyncReport:
@@ -154,7 +164,7 @@ def _unique(documents: list[Document]) -> tuple[list[Document], list[str]]:
     return list(seen.values()), duplicates
 
 
-def select_agents(settings: Settings, agent_id: str | None = None) -> list[AgentConfig]:
+def select_agents(settings: SourceAgentSettings, agent_id: str | None = None) -> list[AgentConfig]:
     """The enabled agents of SOURCE_AGENTS_CONFIG, or just the one named."""
     agents = load_agents(settings.source_agents_config)
     if agent_id is None:
@@ -169,11 +179,24 @@ def select_agents(settings: Settings, agent_id: str | None = None) -> list[Agent
 
 
 async def sync_once(
-    settings: Settings,
+    settings: SourceAgentSettings,
     sink: DocumentSink | None,
     agent_id: str | None = None,
     on_ingested: OnIngested | None = None,
+    *,
+    data_dir: Path,
+    knowledge_base_id: str | None,
+    aws_region: str | None,
 ) -> SyncReport:
-    """Run every enabled agent (or one) once, now; the report says what each did."""
+    """Run every enabled agent (or one) once, now; the report says what each did. The keyword
+    values are `AgentRunner.from_settings`'s."""
     agents = select_agents(settings, agent_id)
-    return await AgentRunner.from_settings(settings, sink, on_ingested).run(agents)
+    runner = AgentRunner.from_settings(
+        settings,
+        sink,
+        on_ingested,
+        data_dir=data_dir,
+        knowledge_base_id=knowledge_base_id,
+        aws_region=aws_region,
+    )
+    return await runner.run(agents)

@@ -12,13 +12,14 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from community_bot.kb.agents.config import AgentConfig
 from community_bot.kb.agents.reports import SyncReport
 from community_bot.kb.agents.runner import AgentRunner, OnIngested, select_agents
 from community_bot.kb.agents.schedule import Schedule
 from community_bot.kb.sources import DocumentSink
-from community_bot.settings import Settings
+from community_bot.settings import SourceAgentSettings
 
 log = logging.getLogger(__name__)
 
@@ -61,18 +62,30 @@ class AgentScheduler:
     @classmethod
     def from_settings(
         cls,
-        settings: Settings,
+        settings: SourceAgentSettings,
         sink: DocumentSink | None,
         *,
+        data_dir: Path,
+        knowledge_base_id: str | None,
+        aws_region: str | None,
         agent_id: str | None = None,
         run_on_start: bool | None = None,
         on_ingested: OnIngested | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
     ) -> AgentScheduler:
-        """Agents from SOURCE_AGENTS_CONFIG (a bad file raises ConfigError here, at start-up)."""
+        """Agents from SOURCE_AGENTS_CONFIG (a bad file raises ConfigError here, at start-up);
+        `data_dir`, `knowledge_base_id` and `aws_region` go to `AgentRunner.from_settings`."""
+        runner = AgentRunner.from_settings(
+            settings,
+            sink,
+            on_ingested,
+            data_dir=data_dir,
+            knowledge_base_id=knowledge_base_id,
+            aws_region=aws_region,
+        )
         return cls(
             select_agents(settings, agent_id),
-            AgentRunner.from_settings(settings, sink, on_ingested),
+            runner,
             interval_s=settings.source_agents_interval,
             run_on_start=(
                 settings.source_agents_run_on_startup if run_on_start is None else run_on_start
@@ -82,14 +95,25 @@ class AgentScheduler:
 
     @classmethod
     async def start_in_background(
-        cls, settings: Settings, sink: DocumentSink | None, on_ingested: OnIngested | None = None
+        cls,
+        settings: SourceAgentSettings,
+        sink: DocumentSink | None,
+        on_ingested: OnIngested | None = None,
+        *,
+        data_dir: Path,
+        knowledge_base_id: str | None,
+        aws_region: str | None,
+        holds_shard_zero: bool,
+        shared_database: bool,
     ) -> AgentScheduler | None:
         """The bot's background sync, started, when SOURCE_AGENTS_ENABLED; else None. Of several
-        processes sharing DATA_DIR (shards), only the one holding shard 0 runs it."""
+        processes sharing DATA_DIR (shards), only the one holding shard 0 (`holds_shard_zero`,
+        from the Discord settings) runs it; with `shared_database` (DATABASE_URL set) the others
+        may be on other hosts, whose local indexes it cannot update."""
         if not settings.source_agents_enabled:
             return None
-        if not settings.holds_shard_zero:
-            if settings.database_url is not None:  # other hosts' indexes are their own
+        if not holds_shard_zero:
+            if shared_database:  # other hosts' indexes are their own
                 log.warning(
                     "source agents: run by the process that connects shard 0, which updates its"
                     " own host's local index; keep this host's index current with `community-bot"
@@ -98,7 +122,14 @@ class AgentScheduler:
             else:
                 log.info("source agents: left to the process that connects shard 0")
             return None
-        scheduler = cls.from_settings(settings, sink, on_ingested=on_ingested)
+        scheduler = cls.from_settings(
+            settings,
+            sink,
+            data_dir=data_dir,
+            knowledge_base_id=knowledge_base_id,
+            aws_region=aws_region,
+            on_ingested=on_ingested,
+        )
         await scheduler.start()
         return scheduler
 
