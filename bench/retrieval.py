@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from pathlib import Path
 from bench.report import markdown_table
 from bench.rows import Row
 from community_bot import event_loop
+from community_bot.kb import vectors
 from community_bot.kb.analysis import STOPWORDS
 from community_bot.kb.documents import Document
 from community_bot.kb.embedding import StaticEmbedder
@@ -48,6 +50,7 @@ SEED = 20261101
 GOAL_PASSAGES = 100_000
 INDEXING_GOAL = 1000.0  # passages a second, vectors included
 P50_GOAL_MS, P99_GOAL_MS = 10.0, 50.0
+NEAREST = 20  # the vector candidates a search asks for (5 results × CANDIDATES_PER_RESULT)
 QUESTION_FORMS = (
     "how do I {} the {} with {}?",
     "why does {} fail when {} is {}",
@@ -163,6 +166,7 @@ def measure(chunks: int = 100_000) -> list[Row]:
         load_queries = os.getloadavg()[0]
         hybrid.close()
         words.close()
+        screen = _screen_rows(folder / INDEX_FILE, queries)
     hybrid_p50, hybrid_p99 = _percentiles(timed.hybrid)
     words_p50, words_p99 = _percentiles(timed.words)
     per_second = report.chunks / indexing_seconds
@@ -208,6 +212,7 @@ def measure(chunks: int = 100_000) -> list[Row]:
             "ms",
             value=statistics.median(timed.words_cpu),
         ),
+        *screen,
         Row("local retrieval: chunks", value=float(report.chunks)),
         Row("local retrieval: index size with vectors", "MB", value=size_mb),
         Row("local retrieval: hit rate, words and vectors", value=timed.hits / len(queries)),
@@ -219,6 +224,50 @@ def measure(chunks: int = 100_000) -> list[Row]:
             "local retrieval: `prepare()` on the sample docs, nothing changed",
             "ms",
             value=prepare_unchanged_ms(),
+        ),
+    ]
+
+
+def _screen_rows(path: Path, queries: list[str]) -> list[Row]:
+    """How often the approximate screen (`vectors.Screen`) returns exactly the passages and
+    cosines the exact scan would, and the vector search alone timed both ways, in turn."""
+    with sqlite3.connect(path) as connection:
+        matrix = vectors.load(connection, "bench")
+    components = matrix.screen.components if matrix.screen is not None else 0
+    rows = [Row("local retrieval: approximate screen, principal components", value=components)]
+    if not components:
+        return rows  # under vectors.SCREEN_MIN_ROWS (or no screen fits): the search is exact
+    embedder = StaticEmbedder()
+    found, screened_ms, exact_ms = 0, [], []
+    for query in queries:
+        vector = embedder.embed([query])[0]
+        started = time.perf_counter()
+        approximate = matrix.nearest(vector, NEAREST)
+        middle = time.perf_counter()
+        exact = matrix.exact_nearest(vector, NEAREST)
+        screened_ms.append((middle - started) * 1000)
+        exact_ms.append((time.perf_counter() - middle) * 1000)
+        # Sorted: passages with equal cosines may come in either order from either search.
+        found += sorted(approximate) == sorted(exact)
+    share = found / len(queries)
+    return [
+        *rows,
+        Row(
+            f"local retrieval: approximate screen, exact top-{NEAREST} found",
+            "%",
+            value=share * 100,
+            target="100%",
+            passed=share == 1.0,
+        ),
+        Row(
+            "local retrieval: vector search alone p50, screened",
+            "ms",
+            value=statistics.median(screened_ms),
+        ),
+        Row(
+            "local retrieval: vector search alone p50, exact (same questions, in turn)",
+            "ms",
+            value=statistics.median(exact_ms),
         ),
     ]
 

@@ -10,7 +10,9 @@ Search is one matrix-vector product in numpy over all rows, held in memory per i
 (100,000 passages × 128 dimensions: 51 MB as float32, about 6.5 ms of CPU a query: a pass over
 memory, which neither float16 nor int8 rows made faster in numpy, and BLAS only on idle cores).
 The matrix is read from disk once; this process's own writes then move it on in memory
-(`MatrixCache.advance`), since reading 100,000 rows back took 0.5-0.9 s. sqlite-vec
+(`MatrixCache.advance`), since reading 100,000 rows back took 0.5-0.9 s. From
+`SCREEN_MIN_ROWS` rows on, a `Screen` on the matrix's principal components picks a thousand
+candidates first and only those get exact cosines (docs/knowledge-base.md, "Speed"). sqlite-vec
 was the other candidate, but it is a loadable SQLite extension and the Python builds here cannot
 load extensions at all (docs/knowledge-base.md).
 """
@@ -21,7 +23,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -35,6 +37,24 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS chunk_vectors (id INTEGER PRIMARY KEY, vect
 MODEL_KEY = "embedding_model"
 REEMBED_BATCH = 2000
 STORED = np.float16
+SCREEN_MIN_ROWS = 30_000
+"""From this many rows on, the search screens on principal components before the exact cosines.
+Measured with the shipped model on the retrieval bench's passages (2 shared cores): the exact pass
+costs 0.8 ms at 20,000 rows and 1.1 ms at 30,000 (the screen saved 0.1-0.3 ms: not worth any
+risk of missing a passage), then 2.9 ms at 40,000 (screen 2.0), 3.8 ms at 50,000 (2.3) and
+8.3 ms at 100,000 (5.0), once the matrix no longer stays in the CPU's caches. Below it, and for
+most communities' docs (a few thousand passages), the search is exact, as it always was."""
+SCREEN_VARIANCE = 0.85
+"""The screen keeps the fewest principal components holding this share of the rows' variance:
+57 of the shipped model's 128. With 48 (80%) the exact 20 nearest of all 300 bench questions
+still ranked within the screen's best 936 (too close to `SCREEN_CANDIDATES`); with 56, within
+its best 535."""
+SCREEN_CANDIDATES = 1000
+"""Rows the screen hands on to the exact cosines (at least `SCREEN_CANDIDATES_PER_RESULT` for
+each passage asked for). A thousand rows are 0.5 MB: their exact cosines cost ~0.1 ms."""
+SCREEN_CANDIDATES_PER_RESULT = 50
+SCREEN_SAMPLE = 10_000
+"""Rows the principal components are computed from, evenly spaced (10 ms at 128 dimensions)."""
 
 
 def passage_text(title: str, heading: str, text: str) -> str:
@@ -121,18 +141,26 @@ class Matrix:
     generation: str
     ids: NDArray[np.int64]
     rows: Vectors
+    # Built by `screened` (at load) and carried along by `changed`; a Matrix made directly has
+    # none and searches exactly.
+    screen: Screen | None = field(default=None, compare=False, repr=False)
 
     def nearest(self, query: Vectors, n: int) -> list[tuple[int, float]]:
-        """The `n` passages most similar to the unit vector `query`: (id, cosine), best first."""
+        """The `n` passages most similar to the unit vector `query`: (id, cosine), best first.
+        With a screen, the most similar among the screen's candidates: the same passages and
+        cosines unless the screen missed one (measured by the retrieval bench)."""
         if not len(self.ids) or n <= 0:
             return []
-        # einsum, not `@`: BLAS's matrix-vector product spreads over threads, which on a busy
-        # two-core machine made each query 5-10x slower; einsum's loop is one thread, SIMD.
-        similarities = np.einsum("ij,j->i", self.rows, query)
-        n = min(n, len(similarities))
-        top = np.argpartition(-similarities, n - 1)[:n]
-        top = top[np.argsort(-similarities[top])]
-        return [(int(self.ids[i]), float(similarities[i])) for i in top]
+        count = max(SCREEN_CANDIDATES, SCREEN_CANDIDATES_PER_RESULT * n)
+        screen = self.screen
+        if screen is not None and screen.components and count < len(self.ids):
+            candidates = screen.candidates(query, count)
+            return _best(self.ids[candidates], _cosines(self.rows[candidates], query), n)
+        return _best(self.ids, _cosines(self.rows, query), n)
+
+    def exact_nearest(self, query: Vectors, n: int) -> list[tuple[int, float]]:
+        """`nearest` without the screen: what the bench compares the screen with."""
+        return Matrix(self.generation, self.ids, self.rows).nearest(query, n)
 
     def changed(
         self, generation: str, removed: Collection[int], added: Mapping[int, Vectors]
@@ -140,27 +168,30 @@ class Matrix:
         """This matrix with the rows of `removed` dropped and those of `added` put in (each a
         row as stored), ids still ascending: what loading `generation` would give."""
         if not removed and not added:
-            return Matrix(generation, self.ids, self.rows)
+            return Matrix(generation, self.ids, self.rows, self.screen)
         replaced = np.fromiter(chain(removed, added), dtype=np.int64)
         keep = ~np.isin(self.ids, replaced)
-        kept = int(keep.sum())
         ids = np.concatenate([self.ids[keep], np.fromiter(added, dtype=np.int64)])
-        # One copy of the kept rows, straight into the new matrix, run by run between the rows
-        # dropped (a fancy-indexed copy is 2-3x slower); searches in flight still read the old
-        # matrix, so it is never changed in place.
         width = self.rows.shape[1] if len(self.ids) else len(next(iter(added.values())))
-        rows = np.empty((len(ids), width), dtype=np.float32)
-        dropped = np.flatnonzero(~keep).tolist()
-        at = 0
-        for start, end in zip([0, *(i + 1 for i in dropped)], [*dropped, len(keep)], strict=True):
-            rows[at : at + end - start] = self.rows[start:end]
-            at += end - start
-        for at, row in enumerate(added.values(), start=kept):
-            rows[at] = row
+        new_rows = np.empty((len(added), width), dtype=np.float32)
+        for at, row in enumerate(added.values()):
+            new_rows[at] = row
+        rows = _kept_and_added(self.rows, keep, new_rows)
+        # The screen keeps its components and projects only the rows added, unless these are
+        # many (the components would no longer be the matrix's) or of another model.
+        screen = self.screen
+        if screen is not None and screen.follows(len(ids), new_rows):
+            screen = screen.changed(keep, new_rows)
+        elif len(ids) >= SCREEN_MIN_ROWS:
+            screen = Screen.fit(rows)
+        else:
+            screen = None
         if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
             order = np.argsort(ids, kind="stable")
             ids, rows = ids[order], rows[order]
-        return Matrix(generation, ids, rows)
+            if screen is not None:
+                screen = screen.reordered(order)
+        return Matrix(generation, ids, rows, screen)
 
     def similarity(self, query: Vectors, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of `query` with each of `ids` that has a vector."""
@@ -171,6 +202,133 @@ class Matrix:
         found = self.ids[at] == wanted
         values = self.rows[at[found]] @ query
         return dict(zip(wanted[found].tolist(), values.tolist(), strict=True))
+
+
+def _cosines(rows: Vectors, query: Vectors) -> Vectors:
+    # einsum, not `@`: BLAS's matrix-vector product spreads over threads, which on a busy
+    # two-core machine made each query 5-10x slower; einsum's loop is one thread, SIMD. It also
+    # gives each row the same cosine whether the row is read from the whole matrix or from the
+    # screen's candidates.
+    cosines: Vectors = np.einsum("ij,j->i", rows, query)
+    return cosines
+
+
+def _best(ids: NDArray[np.int64], similarities: Vectors, n: int) -> list[tuple[int, float]]:
+    n = min(n, len(similarities))
+    top = np.argpartition(-similarities, n - 1)[:n]
+    top = top[np.argsort(-similarities[top])]
+    return [(int(ids[i]), float(similarities[i])) for i in top]
+
+
+def _kept_and_added(old: Vectors, keep: NDArray[np.bool_], added: Vectors) -> Vectors:
+    """The rows of `old` that `keep` says, then `added`, in a new array. One copy of the kept
+    rows, run by run between the rows dropped (a fancy-indexed copy is 2-3x slower); searches in
+    flight still read the old array, so it is never changed in place."""
+    kept = int(keep.sum())
+    rows = np.empty((kept + len(added), added.shape[1]), dtype=np.float32)
+    dropped = np.flatnonzero(~keep).tolist()
+    at = 0
+    for start, end in zip([0, *(i + 1 for i in dropped)], [*dropped, len(keep)], strict=True):
+        if end > start:  # (an empty matrix's rows have no width to copy)
+            rows[at : at + end - start] = old[start:end]
+            at += end - start
+    rows[kept:] = added
+    return rows
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A cheaper first pass for a large matrix: every row projected on the leading principal
+    components of the matrix's rows (57 of the shipped model's 128 dimensions, 23 MB for
+    100,000 rows next to the matrix's 51 MB). The projected rows' scores against the projected
+    question rank the rows by `question · (row - mean)` within those components, which orders
+    rows as their cosines do apart from the variance left out; the best `SCREEN_CANDIDATES`
+    then get exact cosines. Computed generally, from a sample of the rows (remote models'
+    dimensions are in no particular order), and not at all when the components that hold
+    `SCREEN_VARIANCE` of the variance are over half the dimensions: the screen would save too
+    little and miss more."""
+
+    mean_score: Vectors  # the mean row projected: subtracted from every projected score
+    basis: Vectors  # dimensions × components, orthonormal columns
+    projected: Vectors  # rows × components: each row of the matrix times `basis`
+    fitted: int  # rows the components were computed for
+    added: int = 0  # rows projected with them since
+
+    @classmethod
+    def fit(cls, rows: Vectors) -> Screen:
+        """The screen of `rows`; one of no components (the search stays exact) when the screen
+        would not pay. That one is kept too, so the components are not computed again on every
+        change."""
+        sample = rows[:: max(1, len(rows) // SCREEN_SAMPLE)].astype(np.float64)
+        centred = sample - sample.mean(axis=0)
+        variances, components = np.linalg.eigh(centred.T @ centred)  # ascending
+        variances, components = variances[::-1], components[:, ::-1]
+        total = float(variances.sum())
+        share = np.cumsum(variances) / total if total > 0.0 else np.ones(len(variances))
+        width = int(np.searchsorted(share, SCREEN_VARIANCE)) + 1
+        if total <= 0.0 or width > rows.shape[1] // 2:
+            log.info(
+                "vector search over %d rows stays exact: %.0f%% of their variance needs %d of "
+                "%d dimensions",
+                len(rows),
+                SCREEN_VARIANCE * 100,
+                width,
+                rows.shape[1],
+            )
+            width = 0
+        else:
+            log.info(
+                "vector search screens %d rows on %d of %d principal components (%.0f%% of "
+                "the variance), then takes exact cosines for the best %d",
+                len(rows),
+                width,
+                rows.shape[1],
+                float(variances[:width].sum()) / total * 100,
+                SCREEN_CANDIDATES,
+            )
+        basis = np.ascontiguousarray(components[:, :width], dtype=np.float32)
+        mean_score = (sample.mean(axis=0) @ basis).astype(np.float32)
+        return cls(mean_score, basis, cls._project(rows, basis, mean_score), len(rows))
+
+    @property
+    def components(self) -> int:
+        """0 when the search stays exact."""
+        return int(self.basis.shape[1])
+
+    @staticmethod
+    def _project(rows: Vectors, basis: Vectors, mean_score: Vectors) -> Vectors:
+        projected: Vectors = rows @ basis
+        projected -= mean_score
+        return projected
+
+    def candidates(self, query: Vectors, count: int) -> NDArray[np.intp]:
+        """Row numbers of the `count` rows with the best projected scores, in no order."""
+        scores = _cosines(self.projected, query @ self.basis)
+        return np.argpartition(-scores, count - 1)[:count]
+
+    def follows(self, rows: int, added: Vectors) -> bool:
+        """Whether these components still serve once `added` come in, `rows` in all."""
+        return (
+            rows >= SCREEN_MIN_ROWS
+            and added.shape[1] == self.basis.shape[0]
+            and self.added + len(added) <= self.fitted // 2
+        )
+
+    def changed(self, keep: NDArray[np.bool_], added: Vectors) -> Screen:
+        """The screen of `Matrix.changed`, before that sorts by id."""
+        projected = _kept_and_added(
+            self.projected, keep, self._project(added, self.basis, self.mean_score)
+        )
+        return Screen(self.mean_score, self.basis, projected, self.fitted, self.added + len(added))
+
+    def reordered(self, order: NDArray[np.intp]) -> Screen:
+        return Screen(self.mean_score, self.basis, self.projected[order], self.fitted, self.added)
+
+
+def screened(generation: str, ids: NDArray[np.int64], rows: Vectors) -> Matrix:
+    """The matrix of these rows, with a screen when it is large enough to need one."""
+    screen = Screen.fit(rows) if len(ids) >= SCREEN_MIN_ROWS else None
+    return Matrix(generation, ids, rows, screen)
 
 
 class MatrixCache:
@@ -218,4 +376,4 @@ def load(connection: sqlite3.Connection, generation: str) -> Matrix:
     if not rows:
         return Matrix(generation, ids, np.zeros((0, 0), dtype=np.float32))
     flat = np.frombuffer(b"".join(row[1] for row in rows), dtype=STORED)
-    return Matrix(generation, ids, flat.reshape(len(rows), -1).astype(np.float32))
+    return screened(generation, ids, flat.reshape(len(rows), -1).astype(np.float32))

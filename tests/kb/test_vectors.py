@@ -233,3 +233,91 @@ def test_a_matrix_changed_in_memory_equals_the_one_built_from_its_rows() -> None
     assert after.ids.tolist() == sorted(expected)
     assert np.array_equal(after.rows, np.vstack([expected[i] for i in sorted(expected)]))
     assert before.ids.tolist() == list(range(1, 11))  # searches in flight keep the old one
+
+
+def test_rows_added_to_an_empty_matrix_in_memory_are_searched() -> None:
+    """A search before the first sync holds the empty matrix (no width yet); the sync's rows
+    then move it on in memory."""
+    empty = vectors.Matrix("1", np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
+    row = np.array([0.6, 0.8, 0.0], dtype=np.float32)
+
+    after = empty.changed("2", (), {4: row})
+
+    assert after.ids.tolist() == [4] and np.array_equal(after.rows, row[None, :])
+    assert after.nearest(row, 1) == [(4, pytest.approx(1.0))]
+
+
+def test_a_question_before_the_first_sync_does_not_break_the_sync(
+    tmp_path: Path, pages: Path
+) -> None:
+    index = _open(tmp_path / "index.sqlite", CountingEmbedder("a"))
+    assert index.search_now("log retention", 3) == []
+    assert index._matrices.held is not None  # the empty matrix, in memory
+
+    sync_folder(index, pages)
+
+    assert index.search_now("log retention", 1)[0]["title"] == "Log retention"
+    index.close()
+
+
+def _clustered(count: int, rng: np.random.Generator) -> tuple[Vectors, Vectors]:
+    """Unit rows around 300 topics that span a 16-dimensional subspace of 64 dimensions (as a
+    model's vectors concentrate on a few directions), and 60 questions near those topics."""
+    subspace = np.linalg.qr(rng.standard_normal((64, 16)))[0]
+    topics = 3.0 * rng.standard_normal((300, 16)) @ subspace.T + 0.3
+
+    def unit(points: Vectors) -> Vectors:
+        normed: Vectors = (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(
+            np.float32
+        )
+        return normed
+
+    rows = topics[rng.integers(0, 300, count)] + 0.2 * rng.standard_normal((count, 64))
+    questions = topics[rng.integers(0, 300, 60)] + 0.2 * rng.standard_normal((60, 64))
+    return unit(rows), unit(questions)
+
+
+def _exact(matrix: vectors.Matrix, questions: Vectors) -> list[list[tuple[int, float]]]:
+    plain = vectors.Matrix(matrix.generation, matrix.ids, matrix.rows)  # no screen: exact
+    return [plain.nearest(question, 20) for question in questions]
+
+
+def test_a_large_matrix_is_screened_and_finds_the_same_nearest_passages_as_the_exact_scan() -> None:
+    rng = np.random.default_rng(16)
+    rows, questions = _clustered(vectors.SCREEN_MIN_ROWS + 400, rng)
+    rows, later = rows[:-58], rows[-58:]
+    matrix = vectors.screened("1", np.arange(1, len(rows) + 1, dtype=np.int64), rows)
+
+    assert matrix.screen is not None and 0 < matrix.screen.components <= 32
+    assert [matrix.nearest(q, 20) for q in questions] == _exact(matrix, questions)
+
+    # Rows changed in memory are projected with the same components, and still found.
+    added = dict(zip([*range(5, 400, 7), len(rows) + 1], later, strict=True))
+    changed = matrix.changed("2", set(range(1000, 1300)), added)
+    assert changed.screen is not None and changed.screen.basis is matrix.screen.basis
+    assert [changed.nearest(q, 20) for q in questions] == _exact(changed, questions)
+
+
+def test_below_the_threshold_the_search_stays_exact() -> None:
+    rng = np.random.default_rng(17)
+    rows, questions = _clustered(vectors.SCREEN_MIN_ROWS - 1, rng)
+    matrix = vectors.screened("1", np.arange(len(rows), dtype=np.int64), rows)
+    assert matrix.screen is None
+    assert [matrix.nearest(q, 20) for q in questions] == _exact(matrix, questions)
+
+    # One more row crosses the threshold (the screen is computed then); 2 fewer go back under.
+    grown = matrix.changed("2", (), {len(rows): rows[0]})
+    assert grown.screen is not None and grown.screen.components
+    assert grown.changed("3", {0, 1}, {}).screen is None
+
+
+def test_a_screen_that_would_not_pay_is_not_used() -> None:
+    """Vectors whose variance is spread over all their dimensions (no few components hold
+    most of it): the screen would save little and miss passages, so the search stays exact."""
+    rng = np.random.default_rng(18)
+    rows = rng.standard_normal((vectors.SCREEN_MIN_ROWS, 32)).astype(np.float32)
+    matrix = vectors.screened("1", np.arange(len(rows), dtype=np.int64), rows)
+    assert matrix.screen is not None and matrix.screen.components == 0
+    question = rows[7] / np.linalg.norm(rows[7])
+    assert matrix.nearest(question, 20) == _exact(matrix, question[None, :])[0]
+    assert matrix.nearest(question, 1)[0][0] == 7
