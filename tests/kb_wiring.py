@@ -5,11 +5,12 @@ knowledge base, shard 0, DATABASE_URL)."""
 
 from __future__ import annotations
 
+from community_bot.kb.agents.cli import settings_local_index
 from community_bot.kb.agents.reports import SyncReport
 from community_bot.kb.agents.runner import OnIngested, sync_once
 from community_bot.kb.agents.scheduler import AgentScheduler
 from community_bot.kb.index import LocalIndex
-from community_bot.kb.knowledge import Knowledge, local_index
+from community_bot.kb.knowledge import Knowledge
 from community_bot.kb.sources import DocumentSink
 from community_bot.settings import Settings
 
@@ -24,12 +25,7 @@ def knowledge_from(settings: Settings) -> Knowledge:
 
 
 def local_index_from(settings: Settings) -> LocalIndex:
-    return local_index(
-        settings.knowledge,
-        data_dir=settings.data_dir,
-        aws_region=settings.aws_region,
-        ollama_base_url=settings.ollama_base_url,
-    )
+    return settings_local_index(settings)  # as the `kb` commands wire it
 
 
 async def sync_once_from(
