@@ -5,7 +5,9 @@ is shown in full (its final edit); the ids of its answer's messages are added as
 After a kill -9, the records left say which questions were never answered (answer them now) and
 which answers stopped half way (say so in the message, and answer again). Beside them, the
 newest message seen per channel: after a session Discord would not resume, the history since
-then is read back for what was asked meanwhile.
+then is read back for what was asked meanwhile. A `/ask` has no message to read back, so its
+record keeps the question, its author and the interaction's token (a secret, kept only until the
+record is deleted: Discord honours it for follow-ups for 15 minutes).
 
 `DATA_DIR/discord.sqlite`, WAL like every SQLite file of the bot, so shards can share it.
 """
@@ -29,6 +31,16 @@ CREATE TABLE IF NOT EXISTS inflight (
     answer_ids TEXT NOT NULL DEFAULT '[]',
     accepted_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS asks (
+    interaction_id INTEGER PRIMARY KEY,
+    channel_id INTEGER NOT NULL,
+    guild_id INTEGER,
+    user_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    token TEXT NOT NULL,
+    answer_ids TEXT NOT NULL DEFAULT '[]',
+    asked_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS last_seen (
     channel_id INTEGER PRIMARY KEY,
     message_id INTEGER NOT NULL
@@ -44,6 +56,23 @@ class Unfinished:
     channel_id: int
     answer_channel_id: int | None
     answer_ids: list[int]
+
+
+@dataclass(frozen=True)
+class UnfinishedAsk:
+    """A `/ask` accepted before a crash and never completed."""
+
+    interaction_id: int
+    channel_id: int
+    guild_id: int | None
+    user_id: int
+    question: str
+    token: str  # never logged
+    answer_ids: list[int]
+    asked_at: float  # epoch seconds: the token's lifetime runs from here
+
+    def __repr__(self) -> str:  # the token stays out of logs and tracebacks
+        return f"UnfinishedAsk(interaction_id={self.interaction_id})"
 
 
 class InFlight:
@@ -79,15 +108,36 @@ class InFlight:
             (question_id, channel_id, time.time()),
         )
 
+    def asked(
+        self,
+        interaction_id: int,
+        channel_id: int,
+        guild_id: int | None,
+        user_id: int,
+        question: str,
+        token: str,
+    ) -> None:
+        """A `/ask` accepted: what a restart needs to finish it (`done` deletes the token)."""
+        self._write(
+            "INSERT OR IGNORE INTO asks (interaction_id, channel_id, guild_id, user_id, question,"
+            " token, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (interaction_id, channel_id, guild_id, user_id, question, token, time.time()),
+        )
+
     def answering(self, question_id: int, answer_channel_id: int, answer_ids: list[int]) -> None:
         """The answer's messages so far (the first is sent, or another one added)."""
         self._write(
             "UPDATE inflight SET answer_channel_id = ?, answer_ids = ? WHERE question_id = ?",
             (answer_channel_id, json.dumps(answer_ids), question_id),
         )
+        self._write(
+            "UPDATE asks SET answer_ids = ? WHERE interaction_id = ?",
+            (json.dumps(answer_ids), question_id),
+        )
 
     def done(self, question_ids: list[int]) -> None:
         self._write("DELETE FROM inflight WHERE question_id = ?", *[(q,) for q in question_ids])
+        self._write("DELETE FROM asks WHERE interaction_id = ?", *[(q,) for q in question_ids])
 
     def unfinished(self) -> list[Unfinished]:
         rows = self._db.execute(
@@ -95,6 +145,16 @@ class InFlight:
             " ORDER BY question_id"
         ).fetchall()
         return [Unfinished(q, c, a, [int(i) for i in json.loads(ids)]) for q, c, a, ids in rows]
+
+    def unfinished_asks(self) -> list[UnfinishedAsk]:
+        rows = self._db.execute(
+            "SELECT interaction_id, channel_id, guild_id, user_id, question, token, answer_ids,"
+            " asked_at FROM asks ORDER BY interaction_id"
+        ).fetchall()
+        return [
+            UnfinishedAsk(i, c, g, u, q, t, [int(m) for m in json.loads(ids)], at)
+            for i, c, g, u, q, t, ids, at in rows
+        ]
 
     def saw(self, channel_id: int, message_id: int) -> None:
         self._write(

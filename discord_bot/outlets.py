@@ -66,18 +66,19 @@ class ChannelOutlet(_SentMessages):
 
 
 class InteractionOutlet(_SentMessages):
-    """Follow-ups of a deferred interaction (the first one replaces the "thinking…" state)."""
+    """Follow-ups of a deferred interaction (the first one replaces the "thinking…" state).
 
-    def __init__(self, interaction: discord.Interaction) -> None:
+    Takes the interaction's follow-up webhook: after a restart, one rebuilt from its token.
+    """
+
+    def __init__(self, followup: discord.Webhook) -> None:
         super().__init__()
-        self._interaction = interaction
+        self._followup = followup
 
     async def typing(self) -> None:
         """The deferred interaction already shows that the bot is thinking."""
 
     async def send(self, content: str) -> int:
-        message = await self._interaction.followup.send(
-            content, allowed_mentions=NO_MENTIONS, wait=True
-        )
+        message = await self._followup.send(content, allowed_mentions=NO_MENTIONS, wait=True)
         self._sent[message.id] = message
         return message.id

@@ -9,6 +9,7 @@ runs, the turn only when it ends, so the new answer comes from that saved copy
 every READY (a new session: Discord would not resume the old one, so the events in between are
 lost), each answered channel's history since the last message seen is read back, at most
 DISCORD_BACKFILL_MINUTES, and what was addressed to the bot is handled as if it had just arrived.
+A `/ask` left in flight is settled likewise, by follow-up or in the channel (ask_recovery.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from discord_bot import wording
+from discord_bot.ask_recovery import settle_asks
 from discord_bot.inflight import Unfinished
 from discord_bot.outlets import NO_MENTIONS
 
@@ -54,6 +56,7 @@ class Recovery:
                     await self._settle(group)
                 except Exception:
                     log.exception("could not settle question(s) %s", [u.question_id for u in group])
+            await settle_asks(self._runtime)
         await self._backfill()
 
     async def _settle(self, group: list[Unfinished]) -> None:

@@ -29,7 +29,7 @@ from discord_bot.backend import Backend
 from discord_bot.budget import RequestBudget, acknowledging, streaming
 from discord_bot.debounce import Debouncer
 from discord_bot.feedback import RETRACTED, AnswerIndex, TurnRef, score_of
-from discord_bot.inflight import InFlight
+from discord_bot.inflight import InFlight, UnfinishedAsk
 from discord_bot.outlets import NO_MENTIONS, ChannelOutlet, InteractionOutlet, Outlet
 from discord_bot.queues import ChannelQueues
 from discord_bot.ratelimit import UserRateLimiter
@@ -107,6 +107,7 @@ class Runtime:
         self.inflight = InFlight(data_dir / "discord.sqlite")
         # What an earlier process left unfinished, read before this one accepts anything.
         self.left_over = self.inflight.unfinished()
+        self.left_over_asks = self.inflight.unfinished_asks()
         self.accepting = True
         self.pending: dict[int, _Asked] = {}
         self.waiting = WaitingIndicators(self._waiting_in)
@@ -285,16 +286,26 @@ class Runtime:
     # --- interactions ------------------------------------------------------------------
 
     def ask(self, interaction: discord.Interaction, question: str) -> None:
-        """Queue `/ask` on its channel's FIFO; the interaction is already deferred."""
+        """Queue `/ask` on its channel's FIFO; the interaction is already deferred. Recorded in
+        flight first, so a crash before its answer is shown in full is settled on restart."""
         channel_id = interaction.channel_id or 0
         parent_id = getattr(interaction.channel, "parent_id", None)
+        self.inflight.asked(
+            interaction.id,
+            channel_id,
+            interaction.guild_id,
+            interaction.user.id,
+            question,
+            interaction.token,
+        )
         turn = Turn(
             thread_id_for(channel_id),
             question,
             author_of(interaction.user),
             profile_for(self.discord, channel_id, parent_id),
+            question_ids=[interaction.id],
         )
-        self._queue(channel_id, InteractionOutlet(interaction), turn)
+        self._queue(channel_id, InteractionOutlet(interaction.followup), turn)
 
     def reset(self, interaction: discord.Interaction) -> None:
         """Queue the reset behind the channel's pending turns, so none of them races it."""
@@ -352,6 +363,21 @@ class Runtime:
         )
         in_place = where_id == last.channel.id  # else a thread of its own: no reply needed
         self._queue(where_id, ChannelOutlet(where, reply_to=last if in_place else None), turn)
+
+    def finish_ask(
+        self, ask: UnfinishedAsk, author: Author, outlet: Outlet, parent_id: int | None
+    ) -> None:
+        """Queue a `/ask` cut off by a crash: answered from the conversation's saved copy of the
+        question (asked as new if its turn never started), its record cleared when shown."""
+        turn = Turn(
+            thread_id_for(ask.channel_id),
+            ask.question,
+            author,
+            profile_for(self.discord, ask.channel_id, parent_id),
+            question_ids=[ask.interaction_id],
+            again=True,
+        )
+        self._queue(ask.channel_id, outlet, turn)
 
     # --- turns -------------------------------------------------------------------------
 

@@ -64,6 +64,16 @@ def interrupted(shown: str, limit: int = DISCORD_MESSAGE_LIMIT, note: str = INTE
     return f"{body}\n\n{note}" if body.strip() else note
 
 
+def ask_interrupted(user_id: int, question: str, limit: int = 200) -> str:
+    """The channel reply to a `/ask` cut off by a restart, once its follow-ups have expired."""
+    quoted = " ".join(question.split())
+    quoted = quoted if len(quoted) <= limit else quoted[: limit - 1] + "…"
+    return (
+        f"<@{user_id}> ⚠️ I was interrupted (restarted) while answering your `/ask`: "
+        f"“{quoted}”. Here is the answer."
+    )
+
+
 def too_long(length: int, limit: int) -> str:
     return (
         f"That message is {length:,} characters; I can take at most {limit:,}. "

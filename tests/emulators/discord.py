@@ -30,7 +30,12 @@ from discord.http import Route
 
 from tests.emulators import discord_payloads as p
 from tests.emulators.discord_gateway import Gateway, GatewaySession
-from tests.emulators.discord_rest import InjectedRateLimit, RecordedRequest, RestApi
+from tests.emulators.discord_rest import (
+    TOKEN_LIFETIME_S,
+    InjectedRateLimit,
+    RecordedRequest,
+    RestApi,
+)
 
 Payload = dict[str, Any]
 
@@ -54,6 +59,11 @@ class EmulatedInteraction:
     response_type: int | None = None
     original_id: int | None = None
     follow_up_ids: list[int] = field(default_factory=list)
+
+    @property
+    def expired(self) -> bool:
+        """Past the token's lifetime: follow-ups and their edits are refused."""
+        return time.monotonic() - self.invoked_at > TOKEN_LIFETIME_S
 
 
 class DiscordEmulator:

@@ -67,6 +67,7 @@ def error(status: int, code: int, message: str) -> web.Response:
 
 
 NO_CONTENT = 204
+TOKEN_LIFETIME_S = 15 * 60  # an interaction token allows follow-ups this long
 GLOBAL_LIMIT_PER_SECOND = 50  # Discord's per-bot limit, interaction endpoints excepted
 _EXEMPT = ("/interactions/", "/webhooks/")
 
@@ -429,6 +430,8 @@ class RestApi:
         interaction = self.emu.interactions.get(m["token"])
         if interaction is None or interaction.acknowledged_at is None:
             return error(404, 10015, "Unknown Webhook")
+        if interaction.expired:
+            return error(401, 50027, "Invalid Webhook Token")
         if invalid := self._invalid_content(body):
             return invalid
         original = self.emu.messages.get(interaction.original_id or 0)
@@ -458,6 +461,8 @@ class RestApi:
     async def edit_follow_up(
         self, request: web.Request, m: dict[str, str], body: Any
     ) -> web.Response:
+        if (interaction := self.emu.interactions.get(m["token"])) and interaction.expired:
+            return error(401, 50027, "Invalid Webhook Token")
         data = self._webhook_message(m)
         if data is None:
             return error(404, 10008, "Unknown Message")
