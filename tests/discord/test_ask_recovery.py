@@ -93,7 +93,7 @@ async def test_ask_killed_mid_answer_is_finished_as_a_follow_up_and_remembered_o
                 within=WITHIN_S,
             )
         finally:
-            await stop_bot(bot)
+            logged = await stop_bot(bot)
 
     assert "step" in half["content"]  # what was shown stays, above the note
     assert len(follow_ups(emu, asked)) == 2  # the marked half answer, then the new one
@@ -102,6 +102,7 @@ async def test_ask_killed_mid_answer_is_finished_as_a_follow_up_and_remembered_o
     assert sum(MAC in str(m.get("content", "")) for m in again) == 1
     assert await memory(data_dir, f"discord:{general}") == ([MAC], 1, None)
     assert asks_left(data_dir) == []  # the token went with the record
+    assert "answering /ask" in logged and asked.token not in logged  # the token is a secret
 
 
 async def test_ask_killed_past_the_token_lifetime_is_answered_in_the_channel_to_its_member(
@@ -139,7 +140,7 @@ async def test_ask_killed_past_the_token_lifetime_is_answered_in_the_channel_to_
                 within=WITHIN_S,
             )
         finally:
-            await stop_bot(bot)
+            logged = await stop_bot(bot)
 
     _, head, reply = emu.bot_messages(general)
     assert head["content"].startswith(f"<@{alice}> ⚠️ I was interrupted") and MAC in head["content"]
@@ -152,3 +153,4 @@ async def test_ask_killed_past_the_token_lifetime_is_answered_in_the_channel_to_
     assert asked.follow_up_ids == []  # nothing was sent on the expired token
     assert await memory(data_dir, f"discord:{general}") == ([MAC], 1, None)
     assert asks_left(data_dir) == []
+    assert "answering /ask" in logged and asked.token not in logged
