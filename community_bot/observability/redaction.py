@@ -30,6 +30,9 @@ SECRET_VARIABLES = (
 MIN_SECRET_LENGTH = 8
 # AWS access key ids however they reach a line (a profile, an SSO cache, a header botocore logs).
 AWS_ACCESS_KEY_ID = r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b"
+# A webhook's or an interaction's token in a Discord URL (discord.py logs request URLs at
+# DEBUG): whoever holds an interaction's token may post as the bot in that channel for 15 min.
+DISCORD_URL_TOKEN = r"(?<=/webhooks/)\d+/[\w.-]{20,}|(?<=/interactions/)\d+/[\w.-]{20,}"
 
 _TRACEBACKS = logging.Formatter()
 
@@ -53,7 +56,7 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         # Longest first, so a secret that contains another is masked whole.
         longest_first = sorted(set(secrets), key=len, reverse=True)
-        pattern = "|".join([*map(re.escape, longest_first), AWS_ACCESS_KEY_ID])
+        pattern = "|".join([*map(re.escape, longest_first), AWS_ACCESS_KEY_ID, DISCORD_URL_TOKEN])
         self._pattern: re.Pattern[str] | None = re.compile(pattern)
 
     def redact(self, text: str) -> str:

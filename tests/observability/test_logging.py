@@ -60,6 +60,25 @@ def test_secrets_in_message_args_and_tracebacks_never_reach_file_or_stream(
         assert "RuntimeError: LangSmith refused key ***" in text
 
 
+def test_interaction_tokens_in_discord_urls_are_masked_at_debug_level(
+    configure: Configure, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """discord.py logs each webhook request's URL at DEBUG (let through with message content),
+    and a follow-up's URL holds the interaction's token: it may post as the bot for 15 minutes."""
+    token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OkhpZGRlbg"
+    configure(settings(tmp_path, log_level="DEBUG", log_message_content=True))
+    http = logging.getLogger("discord.webhook.async_")
+
+    http.debug("POST https://discord.com/api/v10/webhooks/1111111111111111/%s returned 200", token)
+    http.debug("PATCH /webhooks/1111111111111111/%s/messages/@original", token)
+    http.debug("POST /interactions/2222222222222222/%s/callback", token)
+
+    text = capsys.readouterr().err
+    assert token not in text
+    assert text.count("***") == 3
+    assert "/messages/@original" in text, "only the token is masked"
+
+
 def test_log_file_rotates_at_its_size_limit(configure: Configure, tmp_path: Path) -> None:
     log_file = tmp_path / "bot.log"
     configure(settings(tmp_path, log_file=log_file, log_file_max_bytes=2048, log_file_backups=2))
