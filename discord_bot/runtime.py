@@ -317,6 +317,9 @@ class Runtime:
                 said = wording.RESET_DONE
             except ThreadBusyError:  # another process's turn holds the memory: kept, and said so
                 said = wording.RESET_BUSY
+            except Exception:  # the memory store is down: say so, never leave "thinking…"
+                log.exception("could not reset the memory of channel %s", channel_id)
+                said = wording.RESET_FAILED
             await interaction.followup.send(said, allowed_mentions=NO_MENTIONS, ephemeral=True)
 
         self.queues.submit(channel_id, job)

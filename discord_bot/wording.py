@@ -23,6 +23,10 @@ RESET_BUSY = (
     "I'm still answering in this channel, so I haven't forgotten anything yet. "
     "Please run /reset again in a moment."
 )
+RESET_FAILED = (
+    "I couldn't reset my memory of this channel just now (the reason is in my log). "
+    "Please run /reset again in a moment."
+)
 RESET_REFUSED = "Only members with the Manage Messages permission can reset my memory here."
 DMS_DISABLED = "I only answer in the server's channels."
 EMPTY_QUESTION = "Ask me something and I'll look it up."

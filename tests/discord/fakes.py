@@ -37,6 +37,7 @@ class ScriptedConversation:
     notify: Callable[[], None] = lambda: None  # tests pass the emulator's change signal
     fail_with: Exception | None = None
     resets: list[str] = field(default_factory=list)
+    reset_fails_with: Exception | None = None
     replies_to: list[Quoted | None] = field(default_factory=list)  # per turn, as turns
 
     async def stream_turn(
@@ -80,6 +81,8 @@ class ScriptedConversation:
             yield event
 
     async def reset(self, thread_id: str) -> None:
+        if self.reset_fails_with is not None:
+            raise self.reset_fails_with
         self.memory.pop(thread_id, None)
         self.resets.append(thread_id)
         self.notify()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from discord_bot import wording
 from tests.discord.conftest import make_settings, running_bot, scripted
 from tests.emulators import discord_payloads as p
 from tests.emulators.discord import DiscordEmulator
@@ -61,3 +62,22 @@ async def test_ask_and_status_are_answered_by_follow_up(emulator, tmp_path):
     for interaction in (asked, status):
         assert interaction.response_type == 5
         assert interaction.acknowledged_at - interaction.invoked_at < 3.0
+
+
+async def test_a_reset_that_fails_is_answered_and_the_channel_keeps_working(emulator, tmp_path):
+    """The memory store refuses the reset (a dead database or LangGraph server): the moderator
+    is told, instead of Discord's "thinking…" forever, and the next question is answered."""
+    emu: DiscordEmulator = emulator
+    backend = scripted(emu, reset_fails_with=ConnectionError("memory store unreachable"))
+    async with running_bot(emu, make_settings(emu, tmp_path), backend):
+        failed = await emu.invoke_slash(
+            "reset",
+            channel_id=emu.general,
+            user_id=emu.bob,
+            member_permissions=p.MEMBER_PERMISSIONS | p.MANAGE_MESSAGES,
+        )
+        await emu.wait_for(lambda: follow_ups(emu, failed), what="the reply to the failed reset")
+        await emu.send_user_message(emu.general, emu.alice, "still there?")
+        await emu.wait_for(lambda: emu.bot_texts(emu.general), what="the next answer")
+    assert follow_ups(emu, failed) == [wording.RESET_FAILED]
+    assert backend.conversation.resets == []
