@@ -9,7 +9,12 @@ from pathlib import Path
 from community_bot.settings import Settings
 from discord_bot import wording
 from runtime.app import open_app
-from tests.discord.test_run_command import WITHIN_S, start_bot, stop_bot
+from tests.discord.test_run_command import (
+    WITHIN_S,
+    restart_until_answered,
+    start_bot,
+    stop_bot,
+)
 from tests.emulators.bedrock_runtime import aws_env
 from tests.emulators.discord import DiscordEmulator, EmulatedInteraction
 from tests.emulators.hang import HangServer
@@ -129,18 +134,9 @@ async def test_ask_killed_past_the_token_lifetime_is_answered_in_the_channel_to_
     thinking = emu.bot_messages(general)
     assert [m["flags"] & 128 for m in thinking] == [128]  # only "thinking…" was shown
 
-    with OllamaEmulator() as ollama:
-        ollama.script("llama3.2:3b", answer("Use Homebrew: brew install community-bot."))
-        env = {"BACKEND_MODE": "ollama", "OLLAMA_BASE_URL": ollama.url}
-        bot = await start_bot(emu, data_dir, OLLAMA_MODEL="llama3.2:3b", **env)
-        try:
-            await emu.wait_for(
-                lambda: any("brew install" in text for text in emu.bot_texts(general)),
-                what="the /ask answered in the channel after the restart",
-                within=WITHIN_S,
-            )
-        finally:
-            logged = await stop_bot(bot)
+    logged = await restart_until_answered(
+        emu, data_dir, general, "the /ask answered in the channel after the restart"
+    )
 
     _, head, reply = emu.bot_messages(general)
     assert head["content"].startswith(f"<@{alice}> ⚠️ I was interrupted") and MAC in head["content"]

@@ -8,7 +8,12 @@ from community_bot.settings import Settings
 from discord_bot import wording
 from runtime.app import open_app
 from tests.discord.conftest import make_settings, running_bot, scripted
-from tests.discord.test_run_command import WITHIN_S, start_bot, stop_bot
+from tests.discord.test_run_command import (
+    WITHIN_S,
+    restart_until_answered,
+    start_bot,
+    stop_bot,
+)
 from tests.emulators.bedrock_runtime import aws_env
 from tests.emulators.discord import DiscordEmulator
 from tests.emulators.hang import HangServer
@@ -175,18 +180,7 @@ async def test_after_kill_9_before_the_first_word_the_question_is_answered_and_r
     assert emu.bot_messages(general) == []
     assert await memory() == ([mac], mac)  # saved before the model ran, never answered
 
-    with OllamaEmulator() as ollama:
-        ollama.script("llama3.2:3b", answer("Use Homebrew: brew install community-bot."))
-        env = {"BACKEND_MODE": "ollama", "OLLAMA_BASE_URL": ollama.url}
-        bot = await start_bot(emu, data_dir, OLLAMA_MODEL="llama3.2:3b", **env)
-        try:
-            await emu.wait_for(
-                lambda: any("brew install" in text for text in emu.bot_texts(general)),
-                what="the question answered after the restart",
-                within=WITHIN_S,
-            )
-        finally:
-            await stop_bot(bot)
+    await restart_until_answered(emu, data_dir, general, "the question answered after the restart")
     assert len(emu.bot_messages(general)) == 1
     assert await memory() == ([mac], None)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from community_bot.settings import Settings
 from runtime.app import open_app
 from tests.emulators.discord import DiscordEmulator
+from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator, answer
 
 ROOT = Path(__file__).resolve().parents[2]
 WITHIN_S = 60.0
@@ -55,6 +56,31 @@ async def stop_bot(bot: asyncio.subprocess.Process) -> str:
     _, stderr = await asyncio.wait_for(bot.communicate(), WITHIN_S)
     assert bot.returncode == 0, stderr.decode()[-3000:]
     return stderr.decode()
+
+
+async def restart_until_answered(
+    emu: DiscordEmulator, data_dir: Path, channel_id: int, what: str
+) -> str:
+    """Start the bot again on an Ollama that answers "brew install …", wait for that answer in
+    `channel_id`, stop the bot; returns its log."""
+    with OllamaEmulator() as ollama:
+        ollama.script(OLLAMA_MODEL, answer("Use Homebrew: brew install community-bot."))
+        bot = await start_bot(
+            emu,
+            data_dir,
+            BACKEND_MODE="ollama",
+            OLLAMA_BASE_URL=ollama.url,
+            OLLAMA_MODEL=OLLAMA_MODEL,
+        )
+        try:
+            await emu.wait_for(
+                lambda: any("brew install" in text for text in emu.bot_texts(channel_id)),
+                what=what,
+                within=WITHIN_S,
+            )
+        finally:
+            logged = await stop_bot(bot)
+    return logged
 
 
 async def test_run_answers_stops_cleanly_on_sigterm_and_a_restart_continues(emulator, tmp_path):

@@ -322,23 +322,21 @@ class DiscordEmulator:
     async def add_reaction(
         self, channel_id: int, message_id: int, user_id: int, emoji: str
     ) -> None:
-        data: Payload = {
-            "user_id": str(user_id),
-            "channel_id": str(channel_id),
-            "message_id": str(message_id),
-            "emoji": {"id": None, "name": emoji},
-            "message_author_id": self.messages[message_id]["author"]["id"],
-            "burst": False,
-            "type": 0,
-        }
-        if (guild_id := self.guild_of(channel_id)) is not None:
-            data |= {"guild_id": str(guild_id), "member": self.members[user_id]}
+        data = self._reaction(channel_id, message_id, user_id, emoji)
+        data["message_author_id"] = self.messages[message_id]["author"]["id"]
+        if "guild_id" in data:
+            data["member"] = self.members[user_id]
         await self.dispatch("MESSAGE_REACTION_ADD", data)
 
     async def remove_reaction(
         self, channel_id: int, message_id: int, user_id: int, emoji: str
     ) -> None:
         """A member takes their reaction back (Discord sends no member object here)."""
+        data = self._reaction(channel_id, message_id, user_id, emoji)
+        await self.dispatch("MESSAGE_REACTION_REMOVE", data)
+
+    def _reaction(self, channel_id: int, message_id: int, user_id: int, emoji: str) -> Payload:
+        """The fields a reaction event always carries (and its guild, in a server)."""
         data: Payload = {
             "user_id": str(user_id),
             "channel_id": str(channel_id),
@@ -349,7 +347,7 @@ class DiscordEmulator:
         }
         if (guild_id := self.guild_of(channel_id)) is not None:
             data["guild_id"] = str(guild_id)
-        await self.dispatch("MESSAGE_REACTION_REMOVE", data)
+        return data
 
     async def invoke_slash(
         self,
