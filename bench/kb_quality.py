@@ -87,6 +87,10 @@ class RecordingEmbedder:
     def name(self) -> str:
         return self.inner.name
 
+    @property
+    def in_process(self) -> bool:
+        return self.inner.in_process
+
     def embed(self, texts: Sequence[str]) -> Vectors:
         self.texts.update(texts)
         return self.inner.embed(texts)
@@ -95,6 +99,8 @@ class RecordingEmbedder:
 class PrecomputedEmbedder:
     """Vectors computed elsewhere (`--vectors DIR`: `texts.json` and `vectors.npy`, row i for
     text i), so a model this environment cannot run can still be measured on the same search."""
+
+    in_process = True
 
     def __init__(self, folder: Path) -> None:
         texts = json.loads((folder / "texts.json").read_text())

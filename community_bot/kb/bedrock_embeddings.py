@@ -16,6 +16,8 @@ from community_bot.kb.embedding import Vectors, embed_with_service
 class BedrockEmbedder:
     """An `Embedder` backed by a Bedrock embedding model."""
 
+    in_process = False  # every embed is a call over the network
+
     def __init__(self, model_id: str, region: str | None = None) -> None:
         from langchain_aws import BedrockEmbeddings  # boto3 loads only when configured
 

@@ -43,6 +43,12 @@ class Embedder(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def in_process(self) -> bool:
+        """True when `embed` computes here, with no network call: a search using it may then
+        run on the event loop (`kb.pacing`); a remote model could stall the loop for its timeout."""
+        ...
+
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One unit-length float32 row per text (all zeros for a text with no known token)."""
         ...
@@ -50,6 +56,8 @@ class Embedder(Protocol):
 
 class StaticEmbedder:
     """The shipped static model; see the module docstring."""
+
+    in_process = True
 
     def __init__(self, model_file: Path = MODEL_FILE, vocabulary_file: Path = VOCABULARY_FILE):
         self.model_file = model_file

@@ -7,7 +7,6 @@ agreement between sources and needs no calibration between them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from community_bot.types import Passage
@@ -16,8 +15,8 @@ RRF_K = 60  # the constant of Cormack et al.; dampens the weight of the very fir
 
 
 def passage_key(passage: Passage) -> str:
-    """The same text found by two sources is one passage."""
-    return hashlib.sha1(" ".join(passage["text"].split()).encode()).hexdigest()
+    """The same text found by two sources is one passage (whatever its spacing)."""
+    return " ".join(passage["text"].split())
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[Passage]], k: int) -> list[Passage]:

@@ -37,6 +37,7 @@ from community_bot.kb.embedding import Embedder, EmbeddingError, Vectors
 from community_bot.kb.scoring import (
     BM25_WEIGHT,
     LEXICAL_WEIGHT,
+    SpacedTerms,
     concept_weights,
     coverage,
     hybrid,
@@ -184,6 +185,12 @@ class LocalIndex:
                 self._ensure_schema(writer)
                 self._writer = writer
             return self._writer
+
+    @property
+    def searches_in_process(self) -> bool:
+        """Whether a search needs nothing but this process (words only, or an in-process
+        embedding model): only such a search may run on the event loop (`kb.pacing`)."""
+        return self.embedder is None or self.embedder.in_process
 
     @property
     def default_min_score(self) -> float:
@@ -363,7 +370,7 @@ class LocalIndex:
         scored = []
         for rowid in candidates:
             row = rows[rowid]
-            covered = coverage(concepts, weights, set(row.terms.split()))
+            covered = coverage(concepts, weights, SpacedTerms(row.terms))
             if by_words_only:
                 scored.append((covered, -ranks.get(rowid, math.inf), covered, row))
                 continue

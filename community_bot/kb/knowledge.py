@@ -21,6 +21,7 @@ from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
+from community_bot.kb.pacing import SearchPace
 from community_bot.kb.sources import KnowledgeSource
 from community_bot.lru import LruCache
 from community_bot.settings import KnowledgeSettings
@@ -94,6 +95,7 @@ class _LookUp:
     key: CacheKey | None
     cached: Result | None
     rankings: dict[int, list[Passage] | None]  # by position in `sources`; None: it failed
+    local_version: str | None  # the local index's version searched; None: not searched
 
 
 def normalise(query: str) -> str:
@@ -104,13 +106,19 @@ def normalise(query: str) -> str:
 class Knowledge:
     """Passages for a question from every configured source, merged; see the module docstring."""
 
-    def __init__(self, sources: Sequence[KnowledgeSource], knowledge: KnowledgeSettings) -> None:
+    def __init__(
+        self,
+        sources: Sequence[KnowledgeSource],
+        knowledge: KnowledgeSettings,
+        pace: SearchPace | None = None,
+    ) -> None:
         self.sources = list(sources)
         self.settings = knowledge
         self.local = next((s for s in self.sources if isinstance(s, LocalIndex)), None)
         self.last_sync: list[FolderSyncReport] = []
         self._cache: LruCache[CacheKey, Result] = LruCache(CACHE_SIZE)
         self._prepared = False
+        self._pace = pace or SearchPace()  # where the local index's searches run
 
     @classmethod
     def from_settings(
@@ -162,9 +170,7 @@ class Knowledge:
         if not self._prepared:
             await self._prepare_late()
         k = k or self.settings.kb_number_of_results
-        # One worker-thread hop does the cache look-up and every local search: the local index
-        # answers in well under a millisecond, less than a second hop would cost.
-        look_up = await asyncio.to_thread(self._look_up, query, k)
+        look_up = await self._look_up_paced(query, k)
         if look_up.cached is not None:
             return list(look_up.cached[0]), _timed(look_up.cached[1], started)
         remote = [n for n in range(len(self.sources)) if n not in look_up.rankings]
@@ -189,22 +195,54 @@ class Knowledge:
             self._cache.put(look_up.key, (passages, outcome))
         return list(passages), _timed(outcome, started)
 
-    def _look_up(self, query: str, k: int) -> _LookUp:
-        """On a worker thread: the cache key from the sources' versions, a cached result, or
-        else the rankings of the sources that search in-process (the local index)."""
-        versions = [self._version(s) for s in self.sources]
+    async def _look_up_paced(self, query: str, k: int) -> _LookUp:
+        """`_look_up` on the event loop while the local index's searches are known to be quick
+        and it hasn't changed since they were timed, else on a worker thread (`kb.pacing`)."""
+        local = self.local
+        if local is None:
+            return self._look_up(query, k)  # a cache look-up and a key: nothing to wait for
+        if local.searches_in_process and self._pace.measured:
+            versions = self._versions()  # one read of a small table; the search needs it anyway
+            if self._pace.inline(versions[self.sources.index(local)]):
+                started = time.perf_counter()
+                look_up = self._look_up(query, k, versions)
+                self._record_pace(look_up, time.perf_counter() - started)
+                return look_up
+        return await asyncio.to_thread(self._timed_look_up, query, k)
+
+    def _timed_look_up(self, query: str, k: int) -> _LookUp:
+        """On a worker thread: `_look_up`, its CPU time recorded (what it would cost the loop)."""
+        started = time.thread_time()
+        look_up = self._look_up(query, k)
+        self._record_pace(look_up, time.thread_time() - started)
+        return look_up
+
+    def _record_pace(self, look_up: _LookUp, seconds: float) -> None:
+        if look_up.local_version is not None:  # searched, not answered from the cache
+            self._pace.record(look_up.local_version, seconds)
+
+    def _versions(self) -> list[str | None]:
+        return [self._version(s) for s in self.sources]
+
+    def _look_up(self, query: str, k: int, versions: list[str | None] | None = None) -> _LookUp:
+        """The cache key from the sources' `versions` (read now when not given), a cached
+        result, or else the rankings of the sources that search in-process (the local index)."""
+        versions = self._versions() if versions is None else versions
         key: CacheKey | None = None
         if all(v is not None for v in versions):
             key = (normalise(query), k, tuple(v for v in versions if v is not None))
             cached = self._cache.get(key)
             if cached is not None:
-                return _LookUp(key, cached, {})
+                return _LookUp(key, cached, {}, None)
         rankings = {
             number: self._search_now(source, query, k)
             for number, source in enumerate(self.sources)
             if isinstance(source, LocalIndex)
         }
-        return _LookUp(key, None, rankings)
+        local_version = next(
+            (v for s, v in zip(self.sources, versions, strict=True) if s is self.local), None
+        )
+        return _LookUp(key, None, rankings, local_version)
 
     def describe_sources(self) -> list[str]:
         """One line per source for `/status`."""

@@ -18,6 +18,8 @@ from community_bot.kb.embedding import Vectors, embed_with_service
 class OllamaEmbedder:
     """An `Embedder` backed by an Ollama model."""
 
+    in_process = False  # every embed is a call over the network
+
     def __init__(self, base_url: str, model: str) -> None:
         from langchain_ollama import OllamaEmbeddings  # loads only when configured
 

@@ -31,6 +31,8 @@ Connect Okta or Entra ID with SAML so people use their company login.
 class CountingEmbedder:
     """A stand-in model: deterministic vectors from letter counts, and a count of texts seen."""
 
+    in_process = True
+
     def __init__(self, name: str) -> None:
         self.name = name
         self.embedded = 0

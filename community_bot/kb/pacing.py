@@ -1,0 +1,69 @@
+"""Whether the local index's search may run on the event loop instead of a worker thread.
+
+A hop to a worker thread and back costs about 0.1 ms of CPU on its own and about 0.4 ms inside a
+turn, where the worker contends for the GIL with the node running beside it (`assemble_prompt`):
+more than a words-only search of 10,000 passages takes (about 0.5 ms; 1.1 ms with the bundled
+embeddings). But a search on the loop stalls every other channel while it runs, so it runs there
+only while it is known to be short, and the verdict is revisited at every search:
+
+- Unknown cost runs on a worker thread: the first search, and the first after the index changed
+  (a changed index may reload its vector matrix, most of a second at 100,000 passages).
+- Every search is timed, on the loop by the wall clock (what the loop waited), on a worker by the
+  thread's CPU time (what it would have cost the loop; waits for the GIL don't count). One slow
+  search raises the estimate at once; quick ones lower it a fifth of the way at a time.
+- An estimate under `INLINE_LIMIT_SECONDS` runs the next search on the loop, else on a worker.
+
+The caller only searches in-process models (no network: `Embedder.in_process`); a remote
+embedding model always searches on a worker, whatever its timings.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+INLINE_LIMIT_SECONDS = 0.003  # the longest stall of the loop a search may be expected to cause
+DECAY = 0.8  # weight of the old estimate when a search is quicker than it
+
+
+class SearchPace:
+    """The running estimate of one index's search time and the version it was measured at.
+
+    Read and written from the loop and from worker threads without a lock: a lost update costs at
+    most one search on the other side, never a wrong answer."""
+
+    def __init__(self, limit_seconds: float = INLINE_LIMIT_SECONDS) -> None:
+        self.limit_seconds = limit_seconds
+        self.estimate_seconds: float | None = None  # None: not measured yet
+        self.version: str | None = None  # the index version of the last measured search
+
+    @property
+    def measured(self) -> bool:
+        """Whether any search was timed yet (before that, nothing runs on the loop)."""
+        return self.estimate_seconds is not None
+
+    def inline(self, version: str | None) -> bool:
+        """Whether a search of the index at `version` may run on the loop."""
+        estimate = self.estimate_seconds
+        return (
+            version is not None
+            and version == self.version
+            and estimate is not None
+            and estimate < self.limit_seconds
+        )
+
+    def record(self, version: str | None, seconds: float) -> None:
+        """A search of the index at `version` took `seconds`."""
+        was_inline = self.inline(self.version)
+        previous = self.estimate_seconds
+        self.estimate_seconds = (
+            seconds if previous is None else max(seconds, DECAY * previous + (1 - DECAY) * seconds)
+        )
+        self.version = version
+        now_inline = self.inline(version)
+        if now_inline != was_inline:
+            log.debug(
+                "local searches now run %s (estimate %.2f ms)",
+                "on the event loop" if now_inline else "on a worker thread",
+                self.estimate_seconds * 1000,
+            )
