@@ -15,12 +15,16 @@ from pathlib import Path
 from bench.app import bench_settings
 from bench.retrieval import SEED, synthetic_documents, synthetic_queries
 from community_bot.kb import Knowledge, LocalIndex
+from community_bot.kb.embedding import Embedder
 from community_bot.kb.index import INDEX_FILE
 
 
-async def synthetic_knowledge(directory: Path, chunks: int) -> Knowledge:
-    """`Knowledge` over a local index of `chunks` synthetic passages, built in `directory`."""
-    index = LocalIndex(directory / INDEX_FILE)
+async def synthetic_knowledge(
+    directory: Path, chunks: int, embedder: Embedder | None = None
+) -> Knowledge:
+    """`Knowledge` over a local index of `chunks` synthetic passages, built in `directory`;
+    searched by words only unless an `embedder` (the product's default has one) is given."""
+    index = LocalIndex(directory / INDEX_FILE, embedder)
     documents = synthetic_documents(chunks, random.Random(SEED))
     await asyncio.to_thread(index.replace_documents, "synthetic", documents)
     return Knowledge([index], bench_settings(directory, local_kb_paths=[]).knowledge)

@@ -39,6 +39,7 @@ from bench.knowledge import questions, synthetic_knowledge
 from bench.rows import Row
 from bench.timing import p50_p99, percentile
 from community_bot import event_loop
+from community_bot.kb.embedding import StaticEmbedder
 
 TURN_1_TARGET = 1.3  # product CPU ÷ yardstick CPU at a thread's first turn
 FLAT_TARGET = 1.2  # product CPU at the thread's last 50 turns ÷ at turns 51–100
@@ -100,6 +101,34 @@ async def _turns(
     return first, along, flat
 
 
+async def _first_turns_with_embeddings(fresh: int, chunks: int) -> dict[str, list[float]]:
+    """CPU ms of turn 1 of `fresh` threads, product and yardstick alternating, with the product
+    searching as it does by default (EMBEDDINGS=local: words and the bundled embeddings)."""
+    first: dict[str, list[float]] = {"product": [], "yardstick": []}
+    with tempfile.TemporaryDirectory(prefix="bench-yardstick-") as tmp:
+        root = Path(tmp)
+        knowledge = await synthetic_knowledge(root / "kb", chunks, StaticEmbedder())
+        asks = questions(2 * (fresh + 5))
+        async with (
+            bench_app(root / "app", InstantChatModel(), knowledge) as app,
+            doc_chatbot(root / "doc.sqlite", InstantChatModel()) as chatbot,
+        ):
+            for number in range(-5, fresh):  # five warm-up turns each, not kept
+                started = time.process_time()
+                async for _event in app.conversation.stream_turn(
+                    f"fresh:{number}", next(asks), MEMBER
+                ):
+                    pass
+                product_ms = (time.process_time() - started) * 1000
+                started = time.process_time()
+                await chat_turn(chatbot, f"fresh:{number}", next(asks))
+                yardstick_ms = (time.process_time() - started) * 1000
+                if number >= 0:
+                    first["product"].append(product_ms)
+                    first["yardstick"].append(yardstick_ms)
+    return first
+
+
 def _flat_window(long: int) -> tuple[int, int]:
     """(turns compared, turns of the second thread before them): its turns 51–100 against the
     long thread's last 50; a short run compares the first third instead."""
@@ -150,12 +179,16 @@ def _rows(
     along: dict[str, list[float]],
     flat_pairs: dict[str, list[float]],
     startup: tuple[list[float], list[float]],
+    embedded: dict[str, list[float]],
 ) -> list[Row]:
     turns = len(along["product"])
     # Each product turn ran right before its yardstick turn, in the same phase of the shared
     # machine: the median of the pairs' ratios moves less between runs than a ratio of medians.
     paired = [p / y for p, y in zip(first["product"], first["yardstick"], strict=True)]
     ratio_1 = percentile(paired, 50)
+    paired_embedded = [
+        p / y for p, y in zip(embedded["product"], embedded["yardstick"], strict=True)
+    ]
     tail = slice(max(0, turns - 50), turns)
     span, early_skip = _flat_window(turns)
     early = slice(early_skip, early_skip + span)
@@ -180,6 +213,11 @@ def _rows(
             value=ratio_1,
             target=f"≤ {TURN_1_TARGET:g}×",
             passed=ratio_1 <= TURN_1_TARGET,
+        ),
+        Row(
+            "… the same with the default search, words and bundled embeddings (EMBEDDINGS=local)",
+            "×",
+            value=percentile(paired_embedded, 50),
         ),
         Row(
             f"yardstick CPU per turn, turns {tail.start + 1}–{turns} (mean)",
@@ -217,6 +255,8 @@ def _rows(
 def measure(quick: bool = False) -> list[Row]:
     if quick:
         first, along, flat = event_loop.run(_turns(fresh=10, long=60, chunks=1000))
-        return _rows(first, along, flat, _startups(runs=1, warm_up=False))
+        embedded = event_loop.run(_first_turns_with_embeddings(fresh=10, chunks=1000))
+        return _rows(first, along, flat, _startups(runs=1, warm_up=False), embedded)
     first, along, flat = event_loop.run(_turns(fresh=100, long=500, chunks=10_000))
-    return _rows(first, along, flat, _startups(runs=5))
+    embedded = event_loop.run(_first_turns_with_embeddings(fresh=100, chunks=10_000))
+    return _rows(first, along, flat, _startups(runs=5), embedded)

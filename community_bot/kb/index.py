@@ -37,10 +37,10 @@ from community_bot.kb.embedding import Embedder, EmbeddingError, Vectors
 from community_bot.kb.scoring import (
     BM25_WEIGHT,
     LEXICAL_WEIGHT,
-    SpacedTerms,
     concept_weights,
     coverage,
     hybrid,
+    terms_in,
 )
 from community_bot.kb.sources import IndexReport
 from community_bot.sqlite_wal import use_wal
@@ -364,21 +364,27 @@ class LocalIndex:
         candidates = list(dict.fromkeys([*ranks, *similarities]))
         if not candidates:
             return []
-        rows = _candidates(connection, candidates)
+        stored = _stored_terms(connection, candidates)
         weights = concept_weights(concepts, frequencies, statistics.chunks)
+        asked = flatten(concepts)
         best_rank = min(ranks.values(), default=-1.0)
         scored = []
         for rowid in candidates:
-            row = rows[rowid]
-            covered = coverage(concepts, weights, SpacedTerms(row.terms))
+            if (spaced := stored.get(rowid)) is None:
+                continue  # removed by a write since it was ranked
+            covered = coverage(concepts, weights, terms_in(spaced, asked))
             if by_words_only:
-                scored.append((covered, -ranks.get(rowid, math.inf), covered, row))
+                scored.append((covered, -ranks.get(rowid, math.inf), covered, rowid))
                 continue
             score = hybrid(covered, similarities[rowid], self.lexical_weight)
             relative_bm25 = ranks[rowid] / best_rank if rowid in ranks and best_rank < 0 else 0.0
-            scored.append((score + self.bm25_weight * relative_bm25, 0.0, score, row))
+            scored.append((score + self.bm25_weight * relative_bm25, 0.0, score, rowid))
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [row.passage(score) for _, _, score, row in scored[:k]]
+        best = scored[:k]
+        if not best:
+            return []
+        rows = _passage_rows(connection, [rowid for *_, rowid in best])
+        return [rows[rowid].passage(score) for _, _, score, rowid in best if rowid in rows]
 
     def _similarities(
         self,
@@ -438,13 +444,12 @@ class LocalIndex:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class _PassageRow:
     id: int
     title: str
     heading: str
     source: str
     text: str
-    terms: str
 
     def passage(self, score: float) -> Passage:
         return {
@@ -458,15 +463,26 @@ class _Candidate:
         }
 
 
-def _candidates(connection: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, _Candidate]:
+def _stored_terms(connection: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, str]:
+    """Each candidate's index terms, spaced, for scoring: its text is read only if it wins
+    (`_passage_rows`), a third less reading for the 16-32 candidates of a search."""
+    marks = ",".join("?" * len(rowids))
+    return dict(
+        connection.execute(
+            f"SELECT rowid, title || ' ' || heading || ' ' || body FROM chunk_terms "
+            f"WHERE rowid IN ({marks})",
+            list(rowids),
+        ).fetchall()
+    )
+
+
+def _passage_rows(connection: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, _PassageRow]:
     marks = ",".join("?" * len(rowids))
     rows = connection.execute(
-        f"SELECT c.id, c.title, c.heading, c.source, c.text, "
-        f"t.title || ' ' || t.heading || ' ' || t.body "
-        f"FROM chunks c JOIN chunk_terms t ON t.rowid = c.id WHERE c.id IN ({marks})",
+        f"SELECT id, title, heading, source, text FROM chunks WHERE id IN ({marks})",
         list(rowids),
     ).fetchall()
-    return {row[0]: _Candidate(*row) for row in rows}
+    return {row[0]: _PassageRow(*row) for row in rows}
 
 
 def _frequencies(

@@ -2,12 +2,13 @@
 
 A hop to a worker thread and back costs about 0.1 ms of CPU on its own and about 0.4 ms inside a
 turn, where the worker contends for the GIL with the node running beside it (`assemble_prompt`):
-more than a words-only search of 10,000 passages takes (about 0.5 ms; 1.1 ms with the bundled
+more than a words-only search of 10,000 passages takes (about 0.5 ms; 0.9 ms with the bundled
 embeddings). But a search on the loop stalls every other channel while it runs, so it runs there
 only while it is known to be short, and the verdict is revisited at every search:
 
-- Unknown cost runs on a worker thread: the first search, and the first after the index changed
-  (a changed index may reload its vector matrix, most of a second at 100,000 passages).
+- Unknown cost runs on a worker thread: the first two searches, and the first after the index
+  changed (a changed index may reload its vector matrix, most of a second at 100,000 passages).
+  That first search at a version is not timed: it paid the one-time costs.
 - Every search is timed, on the loop by the wall clock (what the loop waited), on a worker by the
   thread's CPU time (what it would have cost the loop; waits for the GIL don't count). One slow
   search raises the estimate at once; quick ones lower it a fifth of the way at a time.
@@ -35,7 +36,7 @@ class SearchPace:
     def __init__(self, limit_seconds: float = INLINE_LIMIT_SECONDS) -> None:
         self.limit_seconds = limit_seconds
         self.estimate_seconds: float | None = None  # None: not measured yet
-        self.version: str | None = None  # the index version of the last measured search
+        self.version: str | None = None  # the index version the last search found
 
     @property
     def measured(self) -> bool:
@@ -53,13 +54,17 @@ class SearchPace:
         )
 
     def record(self, version: str | None, seconds: float) -> None:
-        """A search of the index at `version` took `seconds`."""
+        """A search of the index at `version` took `seconds`. The first at a new version only
+        notes it: that search paid one-time costs (reading the vector matrix back took 150 ms
+        at 10,000 passages), and timing it kept the next twenty searches off the loop."""
+        if version != self.version:
+            self.version = version
+            return
         was_inline = self.inline(self.version)
         previous = self.estimate_seconds
         self.estimate_seconds = (
             seconds if previous is None else max(seconds, DECAY * previous + (1 - DECAY) * seconds)
         )
-        self.version = version
         now_inline = self.inline(version)
         if now_inline != was_inline:
             log.debug(

@@ -15,7 +15,7 @@ lower. The weight was chosen on a held-out split of the evaluation sets (`bench/
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 
 def idf(chunks: int, frequency: int) -> float:
@@ -31,22 +31,16 @@ def concept_weights(
     return [idf(chunks, max(frequencies.get(term, 0) for term in concept)) for concept in concepts]
 
 
-class SpacedTerms:
-    """A passage's index terms as the index stores them (one string, terms separated by spaces),
-    asked for the few terms of a question: a substring search per term costs a fraction of
+def terms_in(spaced: str, terms: Iterable[str]) -> set[str]:
+    """Which of `terms` a passage's stored terms hold: they are one string, terms separated by
+    spaces, and a substring search for each of a question's few terms costs a fraction of
     splitting the ~130 terms of a passage into a set."""
-
-    __slots__ = ("_padded",)
-
-    def __init__(self, spaced: str) -> None:
-        self._padded = f" {spaced} "
-
-    def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and bool(term) and f" {term} " in self._padded
+    padded = f" {spaced} "
+    return {term for term in terms if term and f" {term} " in padded}
 
 
 def coverage(
-    concepts: Sequence[tuple[str, ...]], weights: Sequence[float], terms: Container[str]
+    concepts: Sequence[tuple[str, ...]], weights: Sequence[float], terms: Collection[str]
 ) -> float:
     """The weighted share of concepts with at least one alternative among `terms`."""
     total = sum(weights)

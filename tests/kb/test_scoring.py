@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from community_bot.kb.fusion import reciprocal_rank_fusion
-from community_bot.kb.scoring import SpacedTerms, coverage
+from community_bot.kb.scoring import coverage, terms_in
 from community_bot.types import Passage
 
 
-def test_spaced_terms_find_whole_terms_only() -> None:
-    terms = SpacedTerms("instal  mac  brew instal")  # an empty heading leaves two spaces
-    assert "instal" in terms and "mac" in terms and "brew" in terms
-    assert "ma" not in terms and "ac" not in terms and "nstal" not in terms
-    assert "" not in terms and "window" not in terms
+def test_stored_terms_are_found_whole_only() -> None:
+    stored = "instal  mac  brew instal"  # an empty heading leaves two spaces
+    asked = ["instal", "mac", "brew", "ma", "ac", "nstal", "", "window"]
+    assert terms_in(stored, asked) == {"instal", "mac", "brew"}
 
 
-def test_coverage_over_spaced_terms_equals_coverage_over_a_set() -> None:
+def test_coverage_of_the_terms_found_equals_coverage_over_all_stored_terms() -> None:
     concepts = [("instal", "setup"), ("mac",), ("photoshop",)]
     weights = [1.0, 2.0, 5.0]
     stored = "setup guid for mac user"
-    assert coverage(concepts, weights, SpacedTerms(stored)) == coverage(
-        concepts, weights, set(stored.split())
-    )
-    assert coverage(concepts, weights, SpacedTerms(stored)) == 3.0 / 8.0
+    asked = [term for concept in concepts for term in concept]
+    present = terms_in(stored, asked)
+    assert coverage(concepts, weights, present) == coverage(concepts, weights, set(stored.split()))
+    assert coverage(concepts, weights, present) == 3.0 / 8.0
 
 
 def passage(text: str, origin: str) -> Passage:
