@@ -32,6 +32,7 @@ EXPECTED = {
     "yardstick": [
         "yardstick (LangGraph docs' chatbot) CPU per turn, turn 1",
         "product ÷ yardstick CPU per turn, turn 1",
+        "… the same with the default search, words and bundled embeddings (EMBEDDINGS=local)",
         "product ÷ yardstick CPU per turn, turn 60",
         "product CPU per turn, turns 41–60 ÷ turns 1–20 (median of paired turns",
         "product CPU per turn, turns 11–60 ÷ the same thread's turns 1–20",

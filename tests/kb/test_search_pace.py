@@ -18,6 +18,7 @@ from community_bot.kb.documents import Document
 from community_bot.kb.embedding import Vectors
 from community_bot.kb.pacing import DECAY, SearchPace
 from community_bot.settings import KnowledgeSettings
+from tests.kb.letters import letter_vectors
 
 QUICK = 0.0001  # seconds
 
@@ -76,14 +77,7 @@ class ThreadNotingEmbedder:
         if len(texts) == 1:  # a question; passages come in batches while indexing
             self.threads.append(threading.current_thread())
             time.sleep(self.delay_seconds)  # a slow model, not a wait for anything
-        rows = np.zeros((len(texts), 26), dtype=np.float32)
-        for row, text in zip(rows, texts, strict=True):
-            for letter in text.lower():
-                if "a" <= letter <= "z":
-                    row[ord(letter) - 97] += 1
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        np.divide(rows, norms, out=rows, where=norms > 0)
-        return rows
+        return letter_vectors(texts)
 
 
 def documents(topic: str) -> list[Document]:

@@ -16,6 +16,7 @@ from community_bot.kb.embedding import StaticEmbedder, Vectors
 from community_bot.kb.folders import sync_folder
 from community_bot.kb.index import HYBRID_MIN_SCORE, LocalIndex
 from community_bot.settings import Settings
+from tests.kb.letters import letter_vectors
 from tests.kb_wiring import knowledge_from
 
 LOGS = """# Log retention
@@ -39,13 +40,7 @@ class CountingEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         self.embedded += len(texts)
-        rows = np.zeros((len(texts), 26), dtype=np.float32)
-        for row, text in zip(rows, texts, strict=True):
-            for letter in text.lower():
-                if "a" <= letter <= "z":
-                    row[ord(letter) - 97] += 1
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+        return letter_vectors(texts)
 
 
 @pytest.fixture
