@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from community_bot.kb import pacing
 from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
@@ -204,9 +205,9 @@ class Knowledge:
         if local.searches_in_process and self._pace.measured:
             versions = self._versions()  # one read of a small table; the search needs it anyway
             if self._pace.inline(versions[self.sources.index(local)]):
-                started = time.perf_counter()
+                started = pacing.mark()
                 look_up = self._look_up(query, k, versions)
-                self._record_pace(look_up, time.perf_counter() - started)
+                self._record_pace(look_up, pacing.loop_seconds(started))
                 return look_up
         return await asyncio.to_thread(self._timed_look_up, query, k)
 

@@ -9,9 +9,12 @@ only while it is known to be short, and the verdict is revisited at every search
 - Unknown cost runs on a worker thread: the first two searches, and the first after the index
   changed (a changed index may reload its vector matrix, most of a second at 100,000 passages).
   That first search at a version is not timed: it paid the one-time costs.
-- Every search is timed, on the loop by the wall clock (what the loop waited), on a worker by the
-  thread's CPU time (what it would have cost the loop; waits for the GIL don't count). One slow
-  search raises the estimate at once; quick ones lower it a fifth of the way at a time.
+- Every search is timed by what it cost the loop, or would have: its thread's CPU time, or, on
+  the loop, its wall time if it blocked (read the disk, waited for a lock or the GIL: the thread
+  made a voluntary context switch). Being preempted by other processes on a busy machine is not
+  the search's doing and would stall the loop wherever the search ran: timed by the wall clock,
+  three busy processes on two cores sent a third of the searches to the worker. One slow search
+  raises the estimate at once; quick ones lower it a fifth of the way at a time.
 - An estimate under `INLINE_LIMIT_SECONDS` runs the next search on the loop, else on a worker.
 
 The caller only searches in-process models (no network: `Embedder.in_process`); a remote
@@ -21,6 +24,13 @@ embedding model always searches on a worker, whatever its timings.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
+
+try:
+    import resource
+except ImportError:  # Windows: no per-thread counts, so a search on the loop is timed by the wall
+    resource = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 INLINE_LIMIT_SECONDS = 0.003  # the longest stall of the loop a search may be expected to cause
@@ -72,3 +82,32 @@ class SearchPace:
                 "on the event loop" if now_inline else "on a worker thread",
                 self.estimate_seconds * 1000,
             )
+
+
+@dataclass(frozen=True)
+class Mark:
+    """When a search on the loop started, by the wall, by its thread's CPU, and in blocks."""
+
+    wall: float
+    cpu: float
+    blocks: int | None
+
+
+def mark() -> Mark:
+    return Mark(time.perf_counter(), time.thread_time(), _blocks())
+
+
+def loop_seconds(since: Mark) -> float:
+    """What the search since `since`, run on this thread, cost the event loop: its CPU time,
+    or its wall time if it blocked (or blocking can't be told on this system)."""
+    blocks = _blocks()
+    if blocks is None or since.blocks is None or blocks > since.blocks:
+        return time.perf_counter() - since.wall
+    return time.thread_time() - since.cpu
+
+
+def _blocks() -> int | None:
+    """This thread's voluntary context switches so far (Linux), else None."""
+    if resource is None or not hasattr(resource, "RUSAGE_THREAD"):
+        return None
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_nvcsw

@@ -16,7 +16,7 @@ import pytest
 from community_bot.kb import Knowledge, LocalIndex
 from community_bot.kb.documents import Document
 from community_bot.kb.embedding import Vectors
-from community_bot.kb.pacing import DECAY, SearchPace
+from community_bot.kb.pacing import DECAY, Mark, SearchPace, loop_seconds, mark
 from community_bot.settings import KnowledgeSettings
 from tests.kb.letters import letter_vectors
 
@@ -61,6 +61,22 @@ def test_one_slow_search_sends_the_next_to_a_worker_and_quick_ones_bring_it_back
         assert back_after < 100, "the verdict was never revisited"
     # 30 ms decays under 3 ms in log(0.1) / log(DECAY) quick searches, give or take one
     assert back_after == pytest.approx(np.log(0.1) / np.log(DECAY), abs=1.5)
+
+
+def test_a_search_preempted_by_other_processes_costs_the_loop_only_its_cpu() -> None:
+    now = mark()
+    # as if it started 10 s ago by the wall clock, and its thread neither ran nor blocked since
+    preempted = Mark(now.wall - 10.0, time.thread_time(), now.blocks)
+    if now.blocks is None:  # no per-thread counts (not Linux): the wall clock, to be safe
+        assert loop_seconds(preempted) >= 10.0
+    else:
+        assert loop_seconds(preempted) < 1.0
+
+
+def test_a_search_that_blocked_costs_the_loop_its_wall_time() -> None:
+    started = mark()
+    time.sleep(0.02)  # e.g. a read from a cold disk: the thread waits, using no CPU
+    assert loop_seconds(started) >= 0.02
 
 
 class ThreadNotingEmbedder:
