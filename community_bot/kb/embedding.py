@@ -119,6 +119,10 @@ def _token_sums(table: Vectors, encoded: Sequence[Sequence[int]]) -> Vectors:
     as much, and made embedding most of the indexing time (`bench/retrieval.py`)."""
     count = len(encoded)
     sums = np.zeros((count, table.shape[1]), dtype=np.float32)
+    if count == 1:  # a question: one gather, summed row after row (the same order, the same
+        if encoded[0]:  # bits as below) in a fifth of the time the batch's bookkeeping takes
+            sums[0] = table[list(encoded[0])].sum(axis=0, dtype=np.float32)
+        return sums
     lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=count)
     order = np.argsort(-lengths, kind="stable")
     ordered = lengths[order]

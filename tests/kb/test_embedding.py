@@ -50,6 +50,19 @@ def test_batches_and_single_texts_give_the_same_vectors(embedder: StaticEmbedder
     assert np.allclose(batch, one_by_one, atol=1e-6)
 
 
+def test_a_question_alone_embeds_to_the_same_bits_as_in_a_batch(embedder: StaticEmbedder) -> None:
+    # a question takes a shorter path than passages (one text); nothing may tell them apart
+    texts = [
+        f"How do I {verb} the bot on {place}? It says error {number}."
+        for verb in ("install", "reset", "update", "configure")
+        for place in ("macOS", "Windows 11", "a Raspberry Pi", "Ubuntu 24.04")
+        for number in (7, 404)
+    ]
+    batch = embedder.embed(texts)
+    for row, text in zip(batch, texts, strict=True):
+        assert np.array_equal(embedder.embed([text])[0], row)
+
+
 def test_the_model_name_comes_from_the_file_and_names_the_build(
     embedder: StaticEmbedder,
 ) -> None:
