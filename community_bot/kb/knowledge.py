@@ -203,13 +203,26 @@ class Knowledge:
         if local is None:
             return self._look_up(query, k)  # a cache look-up and a key: nothing to wait for
         if local.searches_in_process and self._pace.measured:
-            versions = self._versions()  # one read of a small table; the search needs it anyway
-            if self._pace.inline(versions[self.sources.index(local)]):
-                started = pacing.mark()
-                look_up = self._look_up(query, k, versions)
-                self._record_pace(look_up, pacing.loop_seconds(started))
-                return look_up
+            try:
+                look_up = self._look_up_in_place(local, query, k)
+            except Exception as exc:  # e.g. `langgraph dev` refuses blocking calls on its loop
+                log.debug("local search failed on the event loop, retried on a worker: %r", exc)
+                self._pace.failed()
+            else:
+                if look_up is not None:
+                    return look_up
         return await asyncio.to_thread(self._timed_look_up, query, k)
+
+    def _look_up_in_place(self, local: LocalIndex, query: str, k: int) -> _LookUp | None:
+        """`_look_up` on this thread if the pace allows it at the index's version, else None;
+        any failure raises (the caller retries on a worker, where failures are logged)."""
+        versions: list[str | None] = [source.version() for source in self.sources]
+        if not self._pace.inline(versions[self.sources.index(local)]):
+            return None
+        started = pacing.mark()
+        look_up = self._look_up(query, k, versions, strict=True)
+        self._record_pace(look_up, pacing.loop_seconds(started))
+        return look_up
 
     def _timed_look_up(self, query: str, k: int) -> _LookUp:
         """On a worker thread: `_look_up`, its CPU time recorded (what it would cost the loop)."""
@@ -225,9 +238,17 @@ class Knowledge:
     def _versions(self) -> list[str | None]:
         return [self._version(s) for s in self.sources]
 
-    def _look_up(self, query: str, k: int, versions: list[str | None] | None = None) -> _LookUp:
+    def _look_up(
+        self,
+        query: str,
+        k: int,
+        versions: list[str | None] | None = None,
+        *,
+        strict: bool = False,
+    ) -> _LookUp:
         """The cache key from the sources' `versions` (read now when not given), a cached
-        result, or else the rankings of the sources that search in-process (the local index)."""
+        result, or else the rankings of the sources that search in-process (the local index).
+        A local search that fails is logged and skipped, or, `strict`, raises."""
         versions = self._versions() if versions is None else versions
         key: CacheKey | None = None
         if all(v is not None for v in versions):
@@ -236,7 +257,7 @@ class Knowledge:
             if cached is not None:
                 return _LookUp(key, cached, {}, None)
         rankings = {
-            number: self._search_now(source, query, k)
+            number: source.search_now(query, k) if strict else self._search_now(source, query, k)
             for number, source in enumerate(self.sources)
             if isinstance(source, LocalIndex)
         }

@@ -35,6 +35,7 @@ except ImportError:  # Windows: no per-thread counts, so a search on the loop is
 log = logging.getLogger(__name__)
 INLINE_LIMIT_SECONDS = 0.003  # the longest stall of the loop a search may be expected to cause
 DECAY = 0.8  # weight of the old estimate when a search is quicker than it
+FAILED_SECONDS = 1.0  # what a search that failed on the loop counts as: ~25 searches on a worker
 
 
 class SearchPace:
@@ -62,6 +63,13 @@ class SearchPace:
             and estimate is not None
             and estimate < self.limit_seconds
         )
+
+    def failed(self) -> None:
+        """A search on the loop failed and was retried on a worker: the next ones run there,
+        until quick searches bring the estimate down and the loop is tried again. LangGraph's
+        dev server refuses every blocking call on its loop: there one search in ~25 tries the
+        loop first, failing at once, before any SQL runs."""
+        self.estimate_seconds = max(self.estimate_seconds or 0.0, FAILED_SECONDS)
 
     def record(self, version: str | None, seconds: float) -> None:
         """A search of the index at `version` took `seconds`. The first at a new version only

@@ -5,13 +5,16 @@ every channel; `SearchPace` decides from timings it keeps revisiting (see `kb.pa
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
+from blockbuster import BlockBuster
 
 from community_bot.kb import Knowledge, LocalIndex
 from community_bot.kb.documents import Document
@@ -161,3 +164,31 @@ async def test_a_slow_search_sends_the_next_ones_to_a_worker_until_they_are_quic
     where = [on_loop(t) for t in embedder.threads]
     assert where[:4] == [False, False, True, False]
     assert where[-1], f"never back on the loop: {where}"
+
+
+@contextmanager
+def sqlite_refused_on_the_loop() -> Iterator[None]:
+    """What `langgraph dev` does to the loop that runs the graph (blockbuster), for SQLite."""
+    guard = BlockBuster()
+    refusing = [f for name, f in guard.functions.items() if name.startswith("sqlite3.")]
+    for function in refusing:
+        function.activate()
+    try:
+        yield
+    finally:
+        for function in refusing:
+            function.deactivate()
+
+
+async def test_a_loop_that_refuses_blocking_calls_gets_every_search_done_on_a_worker(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    embedder = ThreadNotingEmbedder(in_process=True)
+    kb = knowledge(tmp_path, embedder, limit_seconds=10.0)
+    for number in range(2):
+        await kb.retrieve(f"install step {number}")  # timed: the next would run on the loop
+    with caplog.at_level(logging.INFO), sqlite_refused_on_the_loop():
+        found = [await kb.retrieve(f"install step {number}") for number in range(2, 40)]
+    assert all(passages for passages, _ in found)
+    assert not any(on_loop(t) for t in embedder.threads)
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO]  # no warning per search

@@ -135,6 +135,25 @@ def test_a_studio_thread_answers_and_remembers(server: str) -> None:
     assert humans == ["How do I install it on my Mac?", "And on Windows?"]
 
 
+def test_every_studio_question_is_answered_from_the_docs_though_its_loop_refuses_blocking(
+    server: str,
+) -> None:
+    # `langgraph dev` raises on blocking calls made on its event loop (blockbuster); from the
+    # third search on, a quick local search would run there (`kb.pacing`)
+    thread = httpx.post(f"{server}/threads", json={}).json()["thread_id"]
+    questions = [
+        "Where does the bot token go?",
+        "How do I wipe the conversation?",
+        "installing on windows",
+        "How do I install it on my Mac?",
+        "What does the bot do with a thumbs down?",
+    ]
+    for question in questions:
+        reply = ask(server, thread, question)
+        assert reply["retrieval"]["hit"], question
+        assert reply["citations"], question
+
+
 def ask(url: str, thread: str, question: str) -> dict[str, Any]:
     body = {
         "assistant_id": "community_bot",  # a graph id names its default assistant
