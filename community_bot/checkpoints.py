@@ -13,13 +13,11 @@ thread on its own, several hops per read or save. `ThreadMemorySaver` is LangGra
 `SqliteSaver` run in one `asyncio.to_thread` call per operation; the call serialises the state
 too, which keeps that off the event loop.
 
-The latest state stays in memory: each turn starts by reading what the turn before saved, and
-deserialising it was a tenth of a turn (`python -m bench --only graph`). A read checks, with one
-indexed query, that the thread's latest checkpoint id in the file is still the one it saved, so a
-write by another process (a shard on the same DATA_DIR) is never missed. The state is shared, not
-copied: LangGraph's channels replace their values instead of changing them (`add_messages` builds
-a new list) and no node changes a message in place; only the checkpoint's own dicts, which
-LangGraph updates as it runs, are copied. The most recently used LATEST_STATES threads are kept.
+The latest state stays in memory (`community_bot.latest_states`, as on PostgreSQL): each turn
+starts by reading what the turn before saved, and deserialising it was a tenth of a turn
+(`python -m bench --only graph`). A read checks, with one indexed query, that the thread's latest
+checkpoint id in the file is still the one it saved, so a write by another process (a shard on
+the same DATA_DIR) is never missed.
 
 A thread whose latest checkpoint no longer deserialises (a damaged row: `invalid UTF-8 string`)
 used to fail every turn of that channel, and `chat` before `/reset` could be typed. Its rows are
@@ -49,12 +47,11 @@ from langgraph.checkpoint.base import (
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
-    copy_checkpoint,
     get_checkpoint_metadata,
 )
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from community_bot.lru import LruCache
+from community_bot.latest_states import LatestStates, ThreadKey, thread_key
 from community_bot.sqlite_wal import use_wal
 
 INSERT_CHECKPOINT = """
@@ -90,9 +87,6 @@ SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?
 ORDER BY checkpoint_id DESC LIMIT 1
 """
 PRUNE_STRATEGIES = ("keep_latest", "delete")
-LATEST_STATES = 1024  # threads whose latest state stays in memory (a few hundred KiB each at most)
-
-ThreadKey = tuple[str, str]  # (thread_id, checkpoint_ns)
 QUARANTINE_MARK = "#quarantined-"  # unreadable rows move to `<thread id>#quarantined-<UTC>`
 
 log = logging.getLogger(__name__)
@@ -106,7 +100,7 @@ class ThreadMemorySaver(SqliteSaver):
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         super().__init__(conn)
-        self._latest: LruCache[ThreadKey, CheckpointTuple] = LruCache(LATEST_STATES)
+        self._latest = LatestStates()
 
     @classmethod
     @asynccontextmanager
@@ -169,45 +163,28 @@ class ThreadMemorySaver(SqliteSaver):
             cur.execute(DROP_OLDER_CHECKPOINTS, superseded)
             cur.execute(DROP_OLDER_WRITES, superseded)
             written_ahead = cur.execute(HAS_WRITES, superseded).fetchone() is not None
-        saved: RunnableConfig = {
-            "configurable": {
-                "thread_id": thread_id,
-                "checkpoint_ns": checkpoint_ns,
-                "checkpoint_id": checkpoint["id"],
-            }
-        }
-        parent = config["configurable"].get("checkpoint_id")
-        parent_config: RunnableConfig | None = (
-            {"configurable": {**saved["configurable"], "checkpoint_id": parent}} if parent else None
+        # Kept as `get_tuple` would read it back: metadata through JSON, no pending writes.
+        return self._latest.saved(
+            config, checkpoint, json.loads(serialized_metadata), written_ahead=written_ahead
         )
-        key = (thread_id, checkpoint_ns)
-        if written_ahead:  # its pending writes are on disk only: read it from there
-            self._latest.discard(lambda cached: cached == key)
-            return saved
-        # As `get_tuple` would read it back: metadata through JSON, no pending writes.
-        latest = CheckpointTuple(
-            saved, checkpoint, json.loads(serialized_metadata), parent_config, []
-        )
-        self._latest.put(key, latest)
-        return saved
 
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The thread's latest checkpoint from memory when the file still has it as latest;
         anything else (a given checkpoint id, another process's write) from the file."""
-        configurable = config["configurable"]
-        key = (str(configurable["thread_id"]), configurable.get("checkpoint_ns", ""))
-        latest = None if configurable.get("checkpoint_id") else self._latest.get(key)
-        if latest is not None:
+        key = thread_key(config)
+        candidate = self._latest.candidate(config)
+        if candidate is not None:
             with self.cursor(transaction=False) as cur:
                 row = cur.execute(LATEST_ID, key).fetchone()
-            if row is not None and row[0] == latest.checkpoint["id"]:
-                return latest._replace(checkpoint=copy_checkpoint(latest.checkpoint))
+            latest = self._latest.confirmed(candidate, None if row is None else str(row[0]))
+            if latest is not None:
+                return latest
         try:
             return super().get_tuple(config)
         except sqlite3.Error:
             raise  # the file itself, not one row: `storage_faults` names it at start-up
         except Exception as exc:  # a row that no longer deserialises (bit rot, a bad writer)
-            if configurable.get("checkpoint_id"):
+            if config["configurable"].get("checkpoint_id"):
                 raise
             self._quarantine(key, exc)
             return None
@@ -224,7 +201,7 @@ class ThreadMemorySaver(SqliteSaver):
                     f"UPDATE {table} SET thread_id = ? WHERE thread_id = ? AND checkpoint_ns = ?",
                     (kept, thread_id, checkpoint_ns),
                 )
-        self._latest.discard(lambda cached: cached == key)
+        self._latest.forget(key)
         log.error(
             "the memory of thread %r could not be read (%s: %s): its rows are kept as thread %r"
             " for inspection, and the thread starts afresh",
@@ -242,13 +219,11 @@ class ThreadMemorySaver(SqliteSaver):
         task_path: str = "",
     ) -> None:
         """Pending writes belong to a checkpoint on disk: its next read must come from there."""
-        configurable = config["configurable"]
-        thread_id, checkpoint_ns = str(configurable["thread_id"]), configurable["checkpoint_ns"]
-        self._latest.discard(lambda key: key == (thread_id, checkpoint_ns))
+        self._latest.forget(thread_key(config))
         super().put_writes(config, writes, task_id, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
-        self._latest.discard(lambda key: key[0] == str(thread_id))
+        self._latest.forget_thread(str(thread_id))
         super().delete_thread(thread_id)
 
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:

@@ -13,7 +13,7 @@ path's saver has them (`community_bot.checkpoints`):
 - the latest state stays in memory: a turn starts by reading what the turn before saved, so a
   read first checks, with one indexed look-up, that the thread's latest checkpoint id in the
   database is still the one this process saved (another process's save is never missed), and
-  only then skips fetching and deserialising it. LATEST_STATES threads are kept.
+  only then skips fetching and deserialising it (`community_bot.latest_states`).
 
 One writer per thread is not the saver's job: `PgThreadLocks` holds an advisory lock for the
 turn. Transcripts (messages the summary absorbed) go to LangGraph's `AsyncPostgresStore`.
@@ -34,7 +34,6 @@ from langgraph.checkpoint.base import (
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
-    copy_checkpoint,
     get_serializable_checkpoint_metadata,
 )
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -42,7 +41,7 @@ from langgraph.store.postgres.aio import AsyncPostgresStore
 from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
-from community_bot.lru import LruCache
+from community_bot.latest_states import LatestStates, thread_key
 from community_bot.storage.pg_pending import PgPendingQuestions
 from community_bot.storage.pg_thread_lock import WAIT_S as LOCK_WAIT_S
 from community_bot.storage.pg_thread_lock import PgThreadLocks
@@ -84,8 +83,6 @@ LATEST_ID = """
 SELECT checkpoint_id FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s
 ORDER BY checkpoint_id DESC LIMIT 1
 """
-LATEST_STATES = 1024  # threads whose latest state stays in memory (as on SQLite)
-ThreadKey = tuple[str, str]  # (thread_id, checkpoint_ns)
 DROP_UNUSED_BLOBS = """
 DELETE FROM checkpoint_blobs b
 WHERE b.thread_id = %(thread)s AND b.checkpoint_ns = %(ns)s AND NOT EXISTS (
@@ -112,18 +109,18 @@ class LatestPostgresSaver(AsyncPostgresSaver):
 
     def __init__(self, conn: AsyncConnectionPool[Any]) -> None:
         super().__init__(conn)
-        self._latest: LruCache[ThreadKey, CheckpointTuple] = LruCache(LATEST_STATES)
+        self._latest = LatestStates()
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The thread's latest checkpoint from memory when the database still has it as latest
         (one indexed look-up); anything else (a given id, another process's save) from there."""
-        configurable = config["configurable"]
-        key = (str(configurable["thread_id"]), configurable.get("checkpoint_ns", ""))
-        latest = None if configurable.get("checkpoint_id") else self._latest.get(key)
-        if latest is not None:
+        candidate = self._latest.candidate(config)
+        if candidate is not None:
+            key = thread_key(config)
             stored = await self._again_if_lost("read", lambda: self._latest_id(*key))
-            if stored == latest.checkpoint["id"]:
-                return latest._replace(checkpoint=copy_checkpoint(latest.checkpoint))
+            latest = self._latest.confirmed(candidate, stored)
+            if latest is not None:
+                return latest
         return await self._again_if_lost(
             "read", lambda: super(LatestPostgresSaver, self).aget_tuple(config)
         )
@@ -146,20 +143,13 @@ class LatestPostgresSaver(AsyncPostgresSaver):
         saved = await self._again_if_lost(
             "save", lambda: base.aput(self, config, checkpoint, metadata, new_versions)
         )
-        key = (str(saved["configurable"]["thread_id"]), saved["configurable"]["checkpoint_ns"])
+        key = thread_key(saved)
         written_ahead = await self._again_if_lost(
             "prune", lambda: self._drop_superseded(*key, checkpoint["id"])
         )
-        if written_ahead:  # its pending writes are in the database only: read it from there
-            self._latest.discard(lambda cached: cached == key)
-            return saved
-        parent = config["configurable"].get("checkpoint_id")
-        parent_config: RunnableConfig | None = (
-            {"configurable": {**saved["configurable"], "checkpoint_id": parent}} if parent else None
-        )
-        # As `aget_tuple` would read it back: metadata through JSON, no pending writes.
+        # Kept as `aget_tuple` would read it back: metadata through JSON, no pending writes.
         stored = json.loads(json.dumps(get_serializable_checkpoint_metadata(config, metadata)))
-        self._latest.put(key, CheckpointTuple(saved, checkpoint, stored, parent_config, []))
+        self._latest.saved(config, checkpoint, stored, written_ahead=written_ahead)
         return saved
 
     async def _drop_superseded(self, thread_id: str, checkpoint_ns: str, latest: str) -> bool:
@@ -183,16 +173,14 @@ class LatestPostgresSaver(AsyncPostgresSaver):
         task_path: str = "",
     ) -> None:
         """Pending writes belong to a checkpoint in the database: read it from there next."""
-        configurable = config["configurable"]
-        key = (str(configurable["thread_id"]), configurable["checkpoint_ns"])
-        self._latest.discard(lambda cached: cached == key)
+        self._latest.forget(thread_key(config))
         await self._again_if_lost(
             "write",
             lambda: AsyncPostgresSaver.aput_writes(self, config, writes, task_id, task_path),
         )
 
     async def adelete_thread(self, thread_id: str) -> None:
-        self._latest.discard(lambda cached: cached[0] == str(thread_id))
+        self._latest.forget_thread(str(thread_id))
         await AsyncPostgresSaver.adelete_thread(self, thread_id)
 
 
