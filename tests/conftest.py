@@ -12,14 +12,16 @@ searches much harder, for hunting edge cases before a change lands.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from community_bot.models.routed import RoutedGateway
+from community_bot.settings import Settings
 from tests.emulators.bedrock_agent_runtime import KnowledgeBaseEmulator
-from tests.emulators.bedrock_runtime import BedrockEmulator
+from tests.emulators.bedrock_runtime import NOVA_LITE, NOVA_MICRO, NOVA_PRO, BedrockEmulator
 from tests.emulators.ollama import OLLAMA_MODEL, OllamaEmulator
 
 AWS_VARIABLES = (
@@ -91,3 +93,21 @@ def ollama(ollama_server: OllamaEmulator) -> Iterator[OllamaEmulator]:
     ollama_server.reset()
     yield ollama_server
     ollama_server.reset()
+
+
+@pytest.fixture
+def nova_gateway(
+    make_settings: Callable[..., Settings], bedrock: BedrockEmulator
+) -> Iterator[RoutedGateway]:
+    """The production gateway on the Bedrock emulator: Nova Micro, Lite and Pro as the small,
+    medium and large tiers, with a fast backoff (`make_settings` is each directory's)."""
+    configured = make_settings(model_small=NOVA_MICRO, model_medium=NOVA_LITE, model_large=NOVA_PRO)
+    gateway = RoutedGateway(
+        configured.models,
+        configured.memory,
+        backoff_base_s=0.001,
+        backoff_cap_s=0.002,
+        probe_timeout_s=5.0,  # a loaded machine must not make the probe give up on Bedrock
+    )
+    yield gateway
+    gateway.close()

@@ -311,11 +311,16 @@ class Lifecycle:
         return shown
 
 
-# Foundation models the control plane knows; any other id is a ResourceNotFoundException.
-FOUNDATION_MODELS = (
+NOVA_MICRO, NOVA_LITE, NOVA_PRO = (
     "amazon.nova-micro-v1:0",
     "amazon.nova-lite-v1:0",
     "amazon.nova-pro-v1:0",
+)
+# Foundation models the control plane knows; any other id is a ResourceNotFoundException.
+FOUNDATION_MODELS = (
+    NOVA_MICRO,
+    NOVA_LITE,
+    NOVA_PRO,
     "amazon.nova-premier-v1:0",
     "amazon.nova-2-lite-v1:0",
 )

@@ -5,38 +5,25 @@ Real graph and real gateway; Bedrock is emulated over the wire with scripted ans
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
 
 from community_bot.models import RoutedGateway
 from community_bot.models.second_chance import NOTE, out_of_depth
-from community_bot.settings import Settings
 from community_bot.turns import Author, FinalReply, TokenEvent
+from tests.emulators.bedrock_runtime import NOVA_LITE as LITE
+from tests.emulators.bedrock_runtime import NOVA_PRO as PRO
 from tests.emulators.bedrock_runtime import BedrockEmulator, Behaviour, answer, fail
 from tests.fakes import FixedKnowledge
 from tests.graph.conftest import OpenApp
 
-MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="7", name="Alice")
 QUESTION = "How do I install it on my Mac?"  # the test router sends questions to medium
 STRONG = "Use Homebrew: brew install community-bot, then run community-bot setup."
 
 
 @pytest.fixture
-def gateway(
-    make_settings: Callable[..., Settings], bedrock: BedrockEmulator
-) -> Iterator[RoutedGateway]:
-    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
-    gateway = RoutedGateway(
-        settings.models,
-        settings.memory,
-        backoff_base_s=0.001,
-        backoff_cap_s=0.002,
-        probe_timeout_s=5.0,  # a loaded machine must not make the probe give up on Bedrock
-    )
-    yield gateway
-    gateway.close()
+def gateway(nova_gateway: RoutedGateway) -> RoutedGateway:
+    return nova_gateway  # the app's model gateway in this module
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,13 @@ from community_bot.settings import Settings
 from community_bot.turns import Author
 from nodes.services import Services
 from runtime.app import open_app
+from tests.emulators.bedrock_runtime import NOVA_LITE as LITE
+from tests.emulators.bedrock_runtime import NOVA_PRO as PRO
 from tests.emulators.bedrock_runtime import BedrockEmulator, answer, fail
 from tests.fakes import FixedKnowledge, length_router
 from tests.graph.conftest import OpenApp
 from tests.observability.conftest import scrape, value
 
-MICRO, LITE, PRO = "amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"
 ALICE = Author(id="4242", name="Alice")
 QUESTION = "How do I install the plugh-question on my Mac?"
 LONG_QUESTION = "Why does the build fail on Windows? " + "It prints a long xyzzy error. " * 8
@@ -29,20 +30,8 @@ ANSWER = "Use the frobnicate-answer installer."
 
 
 @pytest.fixture
-def gateway(
-    make_settings: Callable[..., Settings], bedrock: BedrockEmulator
-) -> Iterator[RoutedGateway]:
-    """The production gateway on the Bedrock emulator: micro, lite and pro tiers, fast backoff."""
-    settings = make_settings(model_small=MICRO, model_medium=LITE, model_large=PRO)
-    gateway = RoutedGateway(
-        settings.models,
-        settings.memory,
-        backoff_base_s=0.001,
-        backoff_cap_s=0.002,
-        probe_timeout_s=0.5,
-    )
-    yield gateway
-    gateway.close()
+def gateway(nova_gateway: RoutedGateway) -> RoutedGateway:
+    return nova_gateway  # the app's model gateway in this module
 
 
 async def test_each_turn_logs_one_info_line_with_its_accounting_and_no_content(
