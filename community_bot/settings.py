@@ -297,6 +297,16 @@ class ModelSettings(BaseModel):
         " that refuses connections (down, restarting) before the turn is reported failed in the"
         " channel; a restart quicker than this goes unnoticed.",
     )
+    langgraph_read_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="BACKEND_MODE=remote: how long a turn waits for the next byte from the"
+        " LangGraph server (it sends a heartbeat every 5 s while a run streams) before the turn"
+        " is reported failed in the channel: a host that vanished or a server that stopped"
+        " without closing its connections.",
+    )
 
     aws_region: str | None = Field(
         default=None,

@@ -9,9 +9,11 @@ the models; this process only talks to Discord.
 Server thread ids are UUIDs, so a channel's thread is the UUID5 of its thread id: every bot
 process (and a restart) finds the same thread. Anything that stops a turn — the server going
 away mid-stream, an error event, a stream without a reply — is a RemoteTurnError, reported in
-the channel. Nothing hangs: reads are bounded (READ_TIMEOUT_S below), and a server that refuses
-connections is retried for LANGGRAPH_RECONNECT_SECONDS, then reported (reconnecting_transport),
-instead of the SDK's own retries of about a minute.
+the channel. Nothing hangs: a server that refuses connections is retried for
+LANGGRAPH_RECONNECT_SECONDS, then reported (reconnecting_transport), instead of the SDK's own
+retries of about a minute; one that goes silent (a vanished host, a stopped process: the
+connection stays open) is reported after LANGGRAPH_READ_TIMEOUT_SECONDS without a byte. A healthy
+server is never silent that long: it sends a heartbeat every 5 s while a run streams.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ log = logging.getLogger(__name__)
 
 THREADS = uuid.UUID("6f1f0c1e-7c59-4d55-9d2b-3a1c0b6f2a10")  # namespace of channel thread ids
 CONNECT_TIMEOUT_S = 10.0
-READ_TIMEOUT_S = 300.0  # between two events of one turn
 
 
 def server_thread(thread_id: str) -> str:
@@ -59,7 +60,7 @@ class RemoteConversation(ThinConversation):
         import httpx
         from langgraph.pregel.remote import RemoteException
 
-        from runtime.reconnecting_transport import ServerUnreachable
+        from runtime.reconnecting_transport import ServerSilent, ServerUnreachable
 
         started = time.perf_counter()
         run_id = str(uuid.uuid4())  # the ledger row's key, which 👍/👎 point at
@@ -106,6 +107,8 @@ class RemoteConversation(ThinConversation):
             raise RemoteTurnError(f"the LangGraph server failed the turn: {exc}") from None
         except ServerUnreachable as exc:
             raise RemoteTurnError(f"the LangGraph server could not be reached: {exc}") from None
+        except ServerSilent as exc:
+            raise RemoteTurnError(f"the LangGraph server stopped answering: {exc}") from None
         except httpx.HTTPError as exc:
             raise RemoteTurnError(
                 f"the LangGraph server at {self._client.http.client.base_url} could not finish"
@@ -161,7 +164,9 @@ async def open_remote_backend(
             base_url=models.langgraph_url,
             headers=headers,
             timeout=httpx.Timeout(
-                READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S, pool=CONNECT_TIMEOUT_S
+                models.langgraph_read_timeout_seconds,
+                connect=CONNECT_TIMEOUT_S,
+                pool=CONNECT_TIMEOUT_S,
             ),
             transport=ReconnectingTransport(models.langgraph_reconnect_seconds),
         )

@@ -28,12 +28,15 @@ def model_env(ollama: OllamaEmulator) -> dict[str, str]:
     return {"BACKEND_MODE": "ollama", "OLLAMA_MODEL": OLLAMA_MODEL, "OLLAMA_BASE_URL": ollama.url}
 
 
-def client_settings(tmp_path: Path, url: str, reconnect_seconds: float = 10.0) -> Settings:
+def client_settings(
+    tmp_path: Path, url: str, reconnect_seconds: float = 10.0, read_timeout_seconds: float = 30.0
+) -> Settings:
     return Settings(  # type: ignore[call-arg]
         data_dir=tmp_path / "client",
         backend_mode="remote",
         langgraph_url=url,
         langgraph_reconnect_seconds=reconnect_seconds,
+        langgraph_read_timeout_seconds=read_timeout_seconds,
         _env_file=None,
     )
 
@@ -93,3 +96,48 @@ async def test_a_server_restart_mid_turn_is_reported_not_hung(
         async with open_backend(settings) as backend:
             after = await turn(backend, "discord:8", "Still there?")
     assert isinstance(after[-1], FinalReply)
+
+
+async def test_a_server_that_goes_silent_mid_turn_is_reported_not_waited_on(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    gate = threading.Event()
+    try:
+        with langgraph_dev_process(tmp_path / "server", **model_env(ollama)) as (url, server):
+            settings = client_settings(tmp_path, url, reconnect_seconds=1.0, read_timeout_seconds=3)
+            async with open_backend(settings) as backend:
+                await turn(backend, "discord:9", "Is it free?")
+                ollama.script(OLLAMA_MODEL, held("never sent", gate, times=1))
+                pending = asyncio.create_task(turn(backend, "discord:9", "Which license?"))
+                await asyncio.to_thread(wait_until, lambda: len(ollama.requests) == 2)
+                # the host vanishes: its connections stay open, and nothing more arrives
+                os.killpg(server.pid, signal.SIGSTOP)
+                try:
+                    with pytest.raises(RemoteTurnError, match="stopped answering: nothing from"):
+                        await asyncio.wait_for(pending, timeout=60)  # reported, not waited on
+                finally:
+                    os.killpg(server.pid, signal.SIGCONT)
+    finally:
+        gate.set()
+
+
+async def test_a_slow_model_on_a_live_server_outlasts_the_read_timeout(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    gate = threading.Event()
+    try:
+        with langgraph_dev(tmp_path / "server", **model_env(ollama)) as url:
+            settings = client_settings(tmp_path, url, read_timeout_seconds=8)
+            async with open_backend(settings) as backend:
+                ollama.script(OLLAMA_MODEL, held("Slow but sure.", gate, times=1))
+                pending = asyncio.create_task(turn(backend, "discord:10", "Is it free?"))
+                await asyncio.to_thread(wait_until, lambda: len(ollama.requests) == 1)
+                # the model thinks for two read timeouts; the server's heartbeats (every 5 s)
+                # keep the turn alive, and its answer still arrives
+                done, _ = await asyncio.wait({pending}, timeout=17)
+                assert not done, pending.exception() if done else None
+                gate.set()
+                events = await asyncio.wait_for(pending, timeout=60)
+    finally:
+        gate.set()
+    assert isinstance(events[-1], FinalReply) and events[-1].text == "Slow but sure."
