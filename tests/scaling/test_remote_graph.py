@@ -104,7 +104,8 @@ async def test_a_server_that_goes_silent_mid_turn_is_reported_not_waited_on(
     gate = threading.Event()
     try:
         with langgraph_dev_process(tmp_path / "server", **model_env(ollama)) as (url, server):
-            settings = client_settings(tmp_path, url, reconnect_seconds=1.0, read_timeout_seconds=3)
+            # a 6 s silence is never a live server: it sends a heartbeat every 5 s
+            settings = client_settings(tmp_path, url, reconnect_seconds=1.0, read_timeout_seconds=6)
             async with open_backend(settings) as backend:
                 await turn(backend, "discord:9", "Is it free?")
                 ollama.script(OLLAMA_MODEL, held("never sent", gate, times=1))
@@ -126,15 +127,17 @@ async def test_a_slow_model_on_a_live_server_outlasts_the_read_timeout(
 ) -> None:
     gate = threading.Event()
     try:
-        with langgraph_dev(tmp_path / "server", **model_env(ollama)) as url:
-            settings = client_settings(tmp_path, url, read_timeout_seconds=8)
+        # the server's own deadline for a first token (18 s by default) is not what's tested
+        server_env = model_env(ollama) | {"TURN_TIMEOUT_SECONDS": "60"}
+        with langgraph_dev(tmp_path / "server", **server_env) as url:
+            settings = client_settings(tmp_path, url, read_timeout_seconds=10)
             async with open_backend(settings) as backend:
                 ollama.script(OLLAMA_MODEL, held("Slow but sure.", gate, times=1))
                 pending = asyncio.create_task(turn(backend, "discord:10", "Is it free?"))
                 await asyncio.to_thread(wait_until, lambda: len(ollama.requests) == 1)
                 # the model thinks for two read timeouts; the server's heartbeats (every 5 s)
                 # keep the turn alive, and its answer still arrives
-                done, _ = await asyncio.wait({pending}, timeout=17)
+                done, _ = await asyncio.wait({pending}, timeout=21)
                 assert not done, pending.exception() if done else None
                 gate.set()
                 events = await asyncio.wait_for(pending, timeout=60)
