@@ -22,7 +22,6 @@ from community_bot.kb.embedding import Embedder, StaticEmbedder
 from community_bot.kb.folders import FolderSyncReport, sync_folders
 from community_bot.kb.fusion import reciprocal_rank_fusion
 from community_bot.kb.index import INDEX_FILE, LocalIndex
-from community_bot.kb.pacing import SearchPace
 from community_bot.kb.sources import KnowledgeSource
 from community_bot.lru import LruCache
 from community_bot.settings import KnowledgeSettings
@@ -111,7 +110,7 @@ class Knowledge:
         self,
         sources: Sequence[KnowledgeSource],
         knowledge: KnowledgeSettings,
-        pace: SearchPace | None = None,
+        pace: pacing.SearchPace | None = None,
     ) -> None:
         self.sources = list(sources)
         self.settings = knowledge
@@ -119,7 +118,7 @@ class Knowledge:
         self.last_sync: list[FolderSyncReport] = []
         self._cache: LruCache[CacheKey, Result] = LruCache(CACHE_SIZE)
         self._prepared = False
-        self._pace = pace or SearchPace()  # where the local index's searches run
+        self._pace = pace or pacing.SearchPace()  # where the local index's searches run
 
     @classmethod
     def from_settings(
