@@ -1,10 +1,11 @@
 """Whether the local index's search may run on the event loop instead of a worker thread.
 
-A hop to a worker thread and back costs about 0.1 ms of CPU on its own and about 0.4 ms inside a
+A hop to a worker thread and back costs about 0.07 ms of CPU on its own and 0.2-0.4 ms inside a
 turn, where the worker contends for the GIL with the node running beside it (`assemble_prompt`):
-more than a words-only search of 10,000 passages takes (about 0.5 ms; 0.9 ms with the bundled
-embeddings). But a search on the loop stalls every other channel while it runs, so it runs there
-only while it is known to be short, and the verdict is revisited at every search:
+nearly as much as a words-only search of 10,000 passages (about 0.5 ms; 0.8 ms with the bundled
+embeddings), and a turn's CPU is what the product is measured by. But a search on the loop stalls
+every other channel while it runs, so it runs there only while it is known to be short, and the
+verdict is revisited at every search:
 
 - Unknown cost runs on a worker thread: the first two searches, and the first after the index
   changed (a changed index may reload its vector matrix, most of a second at 100,000 passages).
