@@ -349,8 +349,9 @@ class LocalIndex:
         connection = self._read_connection()
         wanted = k * CANDIDATES_PER_RESULT
         statistics = self._current_statistics(connection)
-        frequencies = _frequencies(connection, statistics, flatten(concepts))
-        match = _match_expression(flatten(concepts), frequencies, statistics.chunks)
+        asked = flatten(concepts)  # every alternative term of the question, once each
+        frequencies = _frequencies(connection, statistics, asked)
+        match = _match_expression(asked, frequencies, statistics.chunks)
         ranks: dict[int, float] = {}
         if match:
             ranks = dict(
@@ -366,7 +367,6 @@ class LocalIndex:
             return []
         stored = _stored_terms(connection, candidates)
         weights = concept_weights(concepts, frequencies, statistics.chunks)
-        asked = flatten(concepts)
         best_rank = min(ranks.values(), default=-1.0)
         scored = []
         for rowid in candidates:
